@@ -1,0 +1,74 @@
+using System.CommandLine;
+using Microsoft.Extensions.Options;
+
+namespace JwtIssuer.Server.Commands;
+
+/// <summary>
+/// <c>jwt-issuer &lt;verb&gt;</c>. Exit codes: 0 success, 1 failure (one clear message on stderr), 2 usage error.
+/// </summary>
+internal static class CommandLine
+{
+    public const int Success = 0;
+    public const int Failure = 1;
+    public const int UsageError = 2;
+
+    private static readonly string[] Verbs = ["users", "config", "--help", "-h", "-?", "--version"];
+
+    /// <summary>True when the arguments name a verb rather than server options such as <c>--urls</c>.</summary>
+    public static bool IsCommand(string[] args) => args.Length > 0 && Verbs.Contains(args[0], StringComparer.Ordinal);
+
+    public static async Task<int> InvokeAsync(string[] args)
+    {
+        var root = new RootCommand("JwtIssuer: mints Comm100 Agent SSO tokens. Run with no verb to serve.")
+        {
+            UserCommands.Create(),
+            ConfigCommands.Create(),
+        };
+
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var error in parsed.Errors)
+            {
+                await Console.Error.WriteLineAsync(error.Message);
+            }
+
+            await Console.Error.WriteLineAsync("Run 'jwt-issuer --help' for usage.");
+            return UsageError;
+        }
+
+        try
+        {
+            return await parsed.InvokeAsync();
+        }
+        catch (OptionsValidationException ex)
+        {
+            foreach (var failure in ex.Failures)
+            {
+                await Console.Error.WriteLineAsync($"error: {failure}");
+            }
+
+            return Failure;
+        }
+        catch (CommandFailedException ex)
+        {
+            await Console.Error.WriteLineAsync($"error: {ex.Message}");
+            return Failure;
+        }
+    }
+
+    /// <summary>The server's services without a listener: same configuration, same database, migrated.</summary>
+    public static async Task<WebApplication> BuildHostAsync(CancellationToken cancellationToken)
+    {
+        var builder = WebApplication.CreateBuilder();
+        // Framework logs would bury the one line of output a script reads.
+        builder.Logging.ClearProviders();
+        builder.AddServerServices();
+        var app = builder.Build();
+        await Data.DatabaseSetup.MigrateDatabaseAsync(app.Services, cancellationToken);
+        return app;
+    }
+}
+
+/// <summary>A command failed for a reason the user can act on; the message is printed as is.</summary>
+internal sealed class CommandFailedException(string message) : Exception(message);

@@ -1,0 +1,40 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace JwtIssuer.Server.Data;
+
+internal static class DatabaseSetup
+{
+    /// <summary>Registers the user database for the configured provider.</summary>
+    public static IHostApplicationBuilder AddDatabase(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<DatabaseOptions>()
+            .Bind(builder.Configuration.GetSection(DatabaseOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        builder.Services.AddDbContext<JwtIssuerDbContext>((services, options) =>
+            options.UseSqlite(services.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString));
+        return builder;
+    }
+
+    /// <summary>
+    /// The folder the database file lives in, so that state kept beside it (the Data Protection key ring)
+    /// moves with <c>Database:ConnectionString</c>.
+    /// </summary>
+    public static string DataDirectory(DatabaseOptions options, string contentRoot)
+    {
+        var source = new SqliteConnectionStringBuilder(options.ConnectionString).DataSource;
+        return string.IsNullOrEmpty(source) || source == ":memory:" || source.StartsWith("file:", StringComparison.Ordinal)
+            ? contentRoot
+            : Path.GetDirectoryName(Path.GetFullPath(source, contentRoot)) ?? contentRoot;
+    }
+
+    /// <summary>Creates the database or applies pending migrations before the first request.</summary>
+    public static async Task MigrateDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
+    {
+        await using var scope = services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<JwtIssuerDbContext>().Database.MigrateAsync(cancellationToken);
+    }
+}

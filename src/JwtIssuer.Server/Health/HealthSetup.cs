@@ -1,0 +1,33 @@
+using JwtIssuer.Keys;
+using JwtIssuer.Server.Data;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace JwtIssuer.Server.Health;
+
+internal static class HealthSetup
+{
+    private const string Ready = "ready";
+
+    public static IHostApplicationBuilder AddHealth(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddHealthChecks()
+            .AddDbContextCheck<JwtIssuerDbContext>("database", tags: [Ready])
+            .AddCheck<SigningKeysHealthCheck>("signing-keys", tags: [Ready]);
+        return builder;
+    }
+
+    /// <summary><c>/health/live</c>: the process answers. <c>/health/ready</c>: the database answers and the keys are loaded.</summary>
+    public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        endpoints.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(Ready) });
+        return endpoints;
+    }
+}
+
+internal sealed class SigningKeysHealthCheck(SigningKeyRing keys) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(keys.KeyIds.Any() ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy("No signing key is loaded."));
+}

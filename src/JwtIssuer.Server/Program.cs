@@ -1,0 +1,38 @@
+using JwtIssuer.Endpoints;
+using JwtIssuer.Server;
+using JwtIssuer.Server.Commands;
+using JwtIssuer.Server.Data;
+using JwtIssuer.Server.Development;
+using JwtIssuer.Server.Health;
+
+// A verb (users, config, ...) runs the command line against the same configuration and exits; no verb serves.
+if (CommandLine.IsCommand(args))
+{
+    return await CommandLine.InvokeAsync(args);
+}
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServerServices();
+
+var app = builder.Build();
+
+// Migrate before listening, so no request ever meets an old schema.
+await app.Services.MigrateDatabaseAsync();
+await app.SeedDevelopmentUserAsync();
+
+if (!app.Environment.IsDevelopment())
+{
+    // Problem details or a plain status, never a stack trace.
+    app.UseExceptionHandler();
+}
+
+app.UseStaticFiles();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapRazorPages();                // /login, /logout, /
+app.MapJwtIssuer();                 // GET /api/jwt: the JWT Authentication URL Comm100 redirects to
+app.MapHealth();                    // /health/live, /health/ready
+
+await app.RunAsync();
+return 0;

@@ -1,0 +1,25 @@
+using JwtIssuer.Server.Data;
+using JwtIssuer.Server.Development;
+using JwtIssuer.Server.Health;
+using JwtIssuer.Server.Pages;
+using JwtIssuer.Server.Sessions;
+using JwtIssuer.Server.Users;
+
+namespace JwtIssuer.Server;
+
+/// <summary>The server's services, shared by <c>serve</c> and the command-line verbs.</summary>
+internal static class ServerServices
+{
+    public static WebApplicationBuilder AddServerServices(this WebApplicationBuilder builder)
+    {
+        builder.AddDevelopmentDefaults();              // Development only: a local HS256 key, before options bind
+        builder.AddDatabase();                         // Database:Provider, Database:ConnectionString
+        builder.AddUsers();                            // Identity: PBKDF2 210k, lockout after 5, disabled flag
+        builder.AddSessions();                         // Session:*, DataProtection:*, antiforgery
+        builder.Services.AddJwtIssuer(builder.Configuration);
+        builder.Services.AddRazorPages(options => options.Conventions.ConfigureFilter(new SecurityHeadersFilterFactory()));
+        builder.Services.AddProblemDetails();
+        builder.AddHealth();
+        return builder;
+    }
+}

@@ -1,0 +1,16 @@
+using Microsoft.AspNetCore.Identity;
+
+namespace JwtIssuer.Server.Users;
+
+/// <summary>An agent who may sign in and receive tokens. The user name is the email address.</summary>
+public sealed class User : IdentityUser
+{
+    /// <summary>The display name (the <c>{name}</c> claim template).</summary>
+    public string? DisplayName { get; set; }
+
+    /// <summary>A disabled user cannot sign in and gets no token, even with a live session.</summary>
+    public bool IsDisabled { get; set; }
+
+    /// <summary>When the user was created (UTC).</summary>
+    public DateTimeOffset CreatedAt { get; set; }
+}

@@ -1,0 +1,79 @@
+using JwtIssuer.Access;
+using JwtIssuer.Redirects;
+using JwtIssuer.Tokens;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
+
+namespace JwtIssuer.Endpoints;
+
+/// <summary>The JWT Authentication URL: <c>GET /api/jwt?redirect_url=...</c>.</summary>
+public static partial class JwtEndpoint
+{
+    /// <summary>The route Comm100 sends the agent's browser to.</summary>
+    public const string Route = "/api/jwt";
+
+    private const string LogCategory = "JwtIssuer.Endpoints.JwtEndpoint";
+
+    /// <summary>Maps <c>GET /api/jwt</c>. The host's authentication scheme decides who is signed in.</summary>
+    public static RouteHandlerBuilder MapJwtIssuer(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        return endpoints.MapGet(Route, IssueAsync)
+            .WithName("IssueJwt")
+            .ExcludeFromDescription();
+    }
+
+    internal static async Task<Results<RedirectHttpResult, ChallengeHttpResult, ErrorResult>> IssueAsync(
+        HttpContext context,
+        RedirectPolicy redirects,
+        TokenMinter minter,
+        ITokenAccessPolicy access,
+        ILoggerFactory loggers)
+    {
+        var logger = loggers.CreateLogger(LogCategory);
+
+        // The link is checked before anyone is asked to sign in: a bad link shows its error, not a login form.
+        var values = context.Request.Query["redirect_url"];
+        var decision = values.Count > 1 ? RedirectDecision.Reject(RedirectRejection.Duplicated) : redirects.Evaluate(values.ToString());
+        if (!decision.IsAllowed)
+        {
+            LogRefusedRedirect(logger, decision.Rejection);
+            return new ErrorResult(StatusCodes.Status400BadRequest, "This sign-in link is not valid", decision.Explanation);
+        }
+
+        if (context.User.Identity?.IsAuthenticated != true)
+        {
+            return TypedResults.Challenge();
+        }
+
+        var subject = TokenSubject.FromPrincipal(context.User);
+        if (subject is null || !await access.IsAllowedAsync(context.User, context.RequestAborted))
+        {
+            LogRefusedUser(logger);
+            return new ErrorResult(StatusCodes.Status403Forbidden, "Access denied",
+                "Your account may not sign in to this application right now. Ask your administrator.");
+        }
+
+        var token = minter.Mint(decision.Consumer!, subject);
+        LogIssued(logger, decision.Consumer!);
+
+        // The token must not be cached, nor leak through a Referer header to anything the consumer page loads.
+        context.Response.Headers.CacheControl = "no-store";
+        context.Response.Headers.Pragma = "no-cache";
+        context.Response.Headers["Referrer-Policy"] = "no-referrer";
+        return TypedResults.Redirect(RedirectPolicy.AppendToken(decision.Url!, token));
+    }
+
+    // Never log the token or the full redirect_url: the first is a credential, the second can be long and hostile.
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused redirect_url: {Reason}")]
+    private static partial void LogRefusedRedirect(ILogger logger, RedirectRejection reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a token to a signed-in user who is disabled, locked out or has no email")]
+    private static partial void LogRefusedUser(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Issued a token for consumer {Consumer}")]
+    private static partial void LogIssued(ILogger logger, string consumer);
+}

@@ -1,0 +1,138 @@
+using JwtIssuer.Configuration;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Options;
+
+namespace JwtIssuer.Redirects;
+
+/// <summary>
+/// Decides whether a <c>redirect_url</c> belongs to a configured consumer. The token is handed to whatever
+/// URL passes here, so the raw string is screened for every trick that makes parsers disagree, then parsed
+/// with <see cref="Uri"/>, and scheme, host, port and path are compared exactly with configuration.
+/// </summary>
+public sealed class RedirectPolicy
+{
+    /// <summary>The longest <c>redirect_url</c> accepted.</summary>
+    public const int MaxLength = 4096;
+
+    private readonly RedirectRule[] _rules;
+
+    /// <summary>Compiles the allowlist from validated options.</summary>
+    public RedirectPolicy(IOptions<JwtIssuerOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _rules = [.. options.Value.Consumers.SelectMany(consumer => consumer.Value.RedirectUrls.Select(url =>
+            RedirectRule.TryParse(consumer.Key, url, out var error)
+                ?? throw new OptionsValidationException(JwtIssuerOptions.SectionName, typeof(JwtIssuerOptions), [error!])))];
+    }
+
+    /// <summary>Checks one <c>redirect_url</c> value exactly as it arrived (after the outer query decoding).</summary>
+    public RedirectDecision Evaluate(string? url)
+    {
+        if (string.IsNullOrEmpty(url))
+        {
+            return RedirectDecision.Reject(RedirectRejection.Missing);
+        }
+
+        if (url.Length > MaxLength)
+        {
+            return RedirectDecision.Reject(RedirectRejection.TooLong);
+        }
+
+        // Only printable ASCII: stops control characters (tab/CR/LF are stripped by browsers, not by us),
+        // spaces, and Unicode look-alikes whose IDNA mapping a browser and .NET might do differently.
+        if (url.AsSpan().ContainsAnyExceptInRange('!', '~'))
+        {
+            return RedirectDecision.Reject(RedirectRejection.ForbiddenCharacter);
+        }
+
+        // Browsers treat '\' as '/' in http(s) URLs ("https://good\@evil"), .NET does not.
+        if (url.Contains('\\', StringComparison.Ordinal))
+        {
+            return RedirectDecision.Reject(RedirectRejection.Backslash);
+        }
+
+        if (url.Contains('#', StringComparison.Ordinal))
+        {
+            return RedirectDecision.Reject(RedirectRejection.Fragment);
+        }
+
+        // The authority is taken from the raw string, not from Uri, so nothing Uri would normalise away
+        // (userinfo, escapes) can hide in it. Scheme-relative ("//host") and single-slash forms fail here.
+        var schemeEnd = url.IndexOf("://", StringComparison.Ordinal);
+        if (schemeEnd <= 0)
+        {
+            return RedirectDecision.Reject(RedirectRejection.Malformed);
+        }
+
+        var afterScheme = url.AsSpan(schemeEnd + 3);
+        var authorityLength = afterScheme.IndexOfAny('/', '?');
+        var authority = authorityLength < 0 ? afterScheme : afterScheme[..authorityLength];
+        var rest = authorityLength < 0 ? [] : afterScheme[authorityLength..];
+
+        if (authority.Contains('@'))
+        {
+            return RedirectDecision.Reject(RedirectRejection.UserInfo);
+        }
+
+        if (authority.Contains('%'))
+        {
+            return RedirectDecision.Reject(RedirectRejection.EncodedAuthority);
+        }
+
+        if (!SplitHostAndPort(authority, out var rawHost, out var hasPort)
+            || !Uri.TryCreate(url, UriKind.Absolute, out var uri)
+            || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp)
+            || uri.UserInfo.Length > 0
+            || (!hasPort && !uri.IsDefaultPort))
+        {
+            return RedirectDecision.Reject(RedirectRejection.Malformed);
+        }
+
+        // A parser differential is itself a red flag: Uri must see the host we see.
+        var host = rawHost.ToString();
+        if (!string.Equals(uri.IdnHost, host, StringComparison.OrdinalIgnoreCase))
+        {
+            return RedirectDecision.Reject(RedirectRejection.Malformed);
+        }
+
+        var queryStart = rest.IndexOf('?');
+        var path = (queryStart < 0 ? rest : rest[..queryStart]).ToString();
+        var query = queryStart < 0 ? [] : rest[queryStart..];
+
+        // Comm100 reads its query case-insensitively; a second jwt could win over ours.
+        if (query.Length > 1 && QueryHelpers.ParseQuery(query.ToString()).Keys.Any(key => string.Equals(key.Trim(), "jwt", StringComparison.OrdinalIgnoreCase)))
+        {
+            return RedirectDecision.Reject(RedirectRejection.HasJwtParameter);
+        }
+
+        var scheme = url[..schemeEnd];
+        foreach (var rule in _rules)
+        {
+            if (rule.Matches(scheme, host, uri.Port, path))
+            {
+                return new RedirectDecision(RedirectRejection.None, rule.Consumer, url);
+            }
+        }
+
+        return RedirectDecision.Reject(RedirectRejection.NotAllowed);
+    }
+
+    /// <summary>Appends the token as a <c>jwt</c> query parameter, leaving the existing query byte for byte.</summary>
+    public static string AppendToken(string allowedUrl, string token)
+    {
+        ArgumentNullException.ThrowIfNull(allowedUrl);
+        var separator = !allowedUrl.Contains('?', StringComparison.Ordinal) ? "?"
+            : allowedUrl.EndsWith('?') || allowedUrl.EndsWith('&') ? string.Empty
+            : "&";
+        return string.Concat(allowedUrl, separator, "jwt=", Uri.EscapeDataString(token));
+    }
+
+    private static bool SplitHostAndPort(ReadOnlySpan<char> authority, out ReadOnlySpan<char> host, out bool hasPort)
+    {
+        var portStart = authority.StartsWith("[") ? authority.IndexOf("]:") + 1 : authority.LastIndexOf(':');
+        hasPort = portStart > 0;
+        host = hasPort ? authority[..portStart] : authority;
+        var port = hasPort ? authority[(portStart + 1)..] : [];
+        return host.Length > 0 && (!hasPort || (port.Length is > 0 and <= 5 && !port.ContainsAnyExceptInRange('0', '9')));
+    }
+}

@@ -1,0 +1,91 @@
+using System.Buffers;
+using System.Globalization;
+using System.Net;
+
+namespace JwtIssuer.Redirects;
+
+/// <summary>
+/// One configured consumer URL, reduced to what is compared: scheme, host (punycode, lower case;
+/// a leftmost <c>*.</c> matches exactly one DNS label), port and path.
+/// </summary>
+internal sealed record RedirectRule(string Consumer, string Scheme, string Host, bool Wildcard, int Port, string Path)
+{
+    private static readonly IdnMapping Idn = new() { UseStd3AsciiRules = true };
+    private static readonly SearchValues<char> NotInConfiguredUrls = SearchValues.Create("%\\?#@ \t\r\n");
+    private static readonly SearchValues<char> LabelCharacters = SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-");
+
+    /// <summary>Parses a configured URL, or explains why it cannot serve as an allowlist entry.</summary>
+    public static RedirectRule? TryParse(string consumer, string configured, out string? error)
+    {
+        error = null;
+        if (string.IsNullOrWhiteSpace(configured)
+            || configured.AsSpan().ContainsAny(NotInConfiguredUrls)
+            || configured.Contains("/./", StringComparison.Ordinal)
+            || configured.Contains("/../", StringComparison.Ordinal))
+        {
+            error = "must be a plain absolute URL with no query, fragment, userinfo, percent-escapes or dot segments";
+            return null;
+        }
+
+        // '*' is not a valid host character for Uri, so parse with a stand-in label and remember the wildcard.
+        var schemeEnd = configured.IndexOf("://", StringComparison.Ordinal);
+        var wildcard = schemeEnd > 0 && configured.AsSpan(schemeEnd + 3).StartsWith("*.");
+        var parseable = wildcard ? string.Concat(configured.AsSpan(0, schemeEnd + 3), "wildcard", configured.AsSpan(schemeEnd + 4)) : configured;
+
+        if (!Uri.TryCreate(parseable, UriKind.Absolute, out var uri) || uri.HostNameType is UriHostNameType.Unknown)
+        {
+            error = "is not an absolute URL";
+            return null;
+        }
+
+        var host = wildcard ? uri.IdnHost[("wildcard".Length + 1)..] : uri.IdnHost;
+        if (uri.Scheme == Uri.UriSchemeHttp && !(IsLoopback(uri.IdnHost) && !wildcard))
+        {
+            error = "uses plain http; only https is allowed, except http on a loopback host (localhost, 127.0.0.1, [::1]) for local testing";
+            return null;
+        }
+
+        if (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp)
+        {
+            error = "must use https";
+            return null;
+        }
+
+        if (wildcard && !host.Contains('.', StringComparison.Ordinal))
+        {
+            error = "puts a wildcard over a top-level domain; use *. only in front of a registrable domain such as *.comm100.io";
+            return null;
+        }
+
+        return new RedirectRule(consumer, uri.Scheme, ToAsciiLower(host), wildcard, uri.Port, uri.AbsolutePath);
+    }
+
+    /// <summary>True when a parsed, pre-screened URL's parts fall under this rule.</summary>
+    public bool Matches(string scheme, string host, int port, string path) =>
+        string.Equals(scheme, Scheme, StringComparison.OrdinalIgnoreCase)
+        && port == Port
+        && string.Equals(path, Path, StringComparison.Ordinal)
+        && (Wildcard ? MatchesOneLabelBelow(host) : string.Equals(host, Host, StringComparison.OrdinalIgnoreCase));
+
+    private bool MatchesOneLabelBelow(string host)
+    {
+        if (host.Length <= Host.Length + 1
+            || !host.EndsWith(Host, StringComparison.OrdinalIgnoreCase)
+            || host[host.Length - Host.Length - 1] != '.')
+        {
+            return false;
+        }
+
+        var label = host.AsSpan(0, host.Length - Host.Length - 1);
+        return label.Length <= 63
+            && label[0] != '-' && label[^1] != '-'
+            && !label.ContainsAnyExcept(LabelCharacters);
+    }
+
+    private static bool IsLoopback(string host) =>
+        string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)
+        || (IPAddress.TryParse(host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
+
+    private static string ToAsciiLower(string host) =>
+        (host.Any(c => c > 0x7F) ? Idn.GetAscii(host) : host).ToLowerInvariant();
+}
