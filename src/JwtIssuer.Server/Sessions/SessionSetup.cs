@@ -1,5 +1,9 @@
 using JwtIssuer.Server.Data;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 
@@ -11,58 +15,64 @@ internal static class SessionSetup
     public const string LogoutPath = "/logout";
 
     /// <summary>The sign-in cookie, antiforgery, and a persisted Data Protection key ring so restarts sign nobody out.</summary>
+    /// <remarks>Everything reads its settings through options, when first needed, so every configuration source counts.</remarks>
     public static IHostApplicationBuilder AddSessions(this IHostApplicationBuilder builder)
     {
-        var session = builder.Configuration.GetSection(AgentSessionOptions.SectionName).Get<AgentSessionOptions>() ?? new AgentSessionOptions();
-        builder.Services.AddOptions<AgentSessionOptions>()
+        var services = builder.Services;
+        services.AddOptions<AgentSessionOptions>()
             .Bind(builder.Configuration.GetSection(AgentSessionOptions.SectionName))
             .ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<AgentSessionOptions>, AgentSessionOptionsValidator>();
-        builder.Services.AddSingleton<FrameAncestors>();
+        services.AddSingleton<IValidateOptions<AgentSessionOptions>, AgentSessionOptionsValidator>();
+        services.AddOptions<DataProtectionSettings>().Bind(builder.Configuration.GetSection(DataProtectionSettings.SectionName));
+        services.AddSingleton<FrameAncestors>();
 
-        // Plain-http cookies only for local development; a partitioned cookie must be Secure in any case.
-        var securePolicy = builder.Environment.IsDevelopment() && !session.CrossSite ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
-        var sameSite = session.CrossSite ? SameSiteMode.None : SameSiteMode.Lax;
+        services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
+        services.AddOptions<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme)
+            .Configure<IOptions<AgentSessionOptions>, IHostEnvironment>((options, session, environment) =>
+            {
+                Apply(options.Cookie, session.Value.CookieName, session.Value, environment);
+                options.ExpireTimeSpan = session.Value.Lifetime;
+                options.SlidingExpiration = false;
+                options.LoginPath = LoginPath;
+                options.LogoutPath = LogoutPath;
+                options.AccessDeniedPath = LoginPath;
+            });
+        // A changed password or a disabled account ends the user's other sessions within this interval.
+        services.Configure<SecurityStampValidatorOptions>(options => options.ValidationInterval = TimeSpan.FromSeconds(30));
 
-        builder.Services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
-        builder.Services.ConfigureApplicationCookie(options =>
-        {
-            Apply(options.Cookie, session.CookieName, securePolicy, sameSite, session.CrossSite);
-            options.ExpireTimeSpan = session.Lifetime;
-            options.SlidingExpiration = false;
-            options.LoginPath = LoginPath;
-            options.LogoutPath = LogoutPath;
-            options.AccessDeniedPath = LoginPath;
-        });
-        // A changed password or a disabled account ends other sessions within this interval.
-        builder.Services.Configure<SecurityStampValidatorOptions>(options => options.ValidationInterval = TimeSpan.FromSeconds(30));
+        services.AddAntiforgery();
+        services.AddOptions<AntiforgeryOptions>()
+            .Configure<IOptions<AgentSessionOptions>, IHostEnvironment>((options, session, environment) =>
+            {
+                Apply(options.Cookie, session.Value.CookieName + ".af", session.Value, environment);
+                // Antiforgery's X-Frame-Options: SAMEORIGIN would stop /login inside Comm100's iframe;
+                // CSP frame-ancestors (see FrameAncestors) decides who may frame us instead.
+                options.SuppressXFrameOptionsHeader = true;
+            });
 
-        builder.Services.AddAntiforgery(options =>
-        {
-            Apply(options.Cookie, session.CookieName + ".af", securePolicy, sameSite, session.CrossSite);
-            // Antiforgery's X-Frame-Options: SAMEORIGIN would stop /login inside Comm100's iframe;
-            // CSP frame-ancestors (see FrameAncestors) decides who may frame us instead.
-            options.SuppressXFrameOptionsHeader = true;
-        });
-
-        var dataProtection = builder.Configuration.GetSection("DataProtection");
-        var database = builder.Configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>() ?? new DatabaseOptions();
-        var keysPath = dataProtection["KeysPath"] is { Length: > 0 } configured
-            ? Path.GetFullPath(configured, builder.Environment.ContentRootPath)
-            : Path.Combine(DatabaseSetup.DataDirectory(database, builder.Environment.ContentRootPath), "keys", "dataprotection");
-        builder.Services.AddDataProtection()
-            .SetApplicationName(dataProtection["ApplicationName"] is { Length: > 0 } name ? name : "JwtIssuer")
-            .PersistKeysToFileSystem(new DirectoryInfo(keysPath));
+        services.AddDataProtection();
+        services.AddOptions<DataProtectionOptions>()
+            .Configure<IOptions<DataProtectionSettings>>((options, settings) => options.ApplicationDiscriminator = settings.Value.ApplicationName);
+        services.AddOptions<KeyManagementOptions>()
+            .Configure<IOptions<DataProtectionSettings>, IOptions<DatabaseOptions>, IHostEnvironment, ILoggerFactory>((options, settings, database, environment, loggers) =>
+            {
+                var root = environment.ContentRootPath;
+                var path = settings.Value.KeysPath is { Length: > 0 } configured
+                    ? Path.GetFullPath(configured, root)
+                    : Path.Combine(DatabaseSetup.DataDirectory(database.Value, root), "keys", "dataprotection");
+                options.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(path), loggers);
+            });
         return builder;
     }
 
-    private static void Apply(CookieBuilder cookie, string name, CookieSecurePolicy securePolicy, SameSiteMode sameSite, bool partitioned)
+    private static void Apply(CookieBuilder cookie, string name, AgentSessionOptions session, IHostEnvironment environment)
     {
         cookie.Name = name;
         cookie.HttpOnly = true;
-        cookie.SecurePolicy = securePolicy;
-        cookie.SameSite = sameSite;
-        if (partitioned)
+        // Plain-http cookies only for local development; a partitioned cookie must be Secure in any case.
+        cookie.SecurePolicy = environment.IsDevelopment() && !session.CrossSite ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+        cookie.SameSite = session.CrossSite ? SameSiteMode.None : SameSiteMode.Lax;
+        if (session.CrossSite && !cookie.Extensions.Contains("Partitioned"))
         {
             // CHIPS: a cross-site iframe gets this cookie in a jar keyed by the embedding site.
             cookie.Extensions.Add("Partitioned");

@@ -88,9 +88,11 @@ public sealed class RedirectPolicy
             return RedirectDecision.Reject(RedirectRejection.Malformed);
         }
 
-        // A parser differential is itself a red flag: Uri must see the host we see.
+        // A parser differential is itself a red flag: Uri must see the host we see (so "0x7f000001", which
+        // Uri and browsers rewrite to 127.0.0.1, is refused outright).
         var host = rawHost.ToString();
-        if (!string.Equals(uri.IdnHost, host, StringComparison.OrdinalIgnoreCase))
+        var parsedHost = uri.HostNameType == UriHostNameType.IPv6 ? uri.Host : uri.IdnHost;
+        if (!string.Equals(parsedHost, host, StringComparison.OrdinalIgnoreCase))
         {
             return RedirectDecision.Reject(RedirectRejection.Malformed);
         }

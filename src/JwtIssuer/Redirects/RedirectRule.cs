@@ -38,8 +38,10 @@ internal sealed record RedirectRule(string Consumer, string Scheme, string Host,
             return null;
         }
 
-        var host = wildcard ? uri.IdnHost[("wildcard".Length + 1)..] : uri.IdnHost;
-        if (uri.Scheme == Uri.UriSchemeHttp && !(IsLoopback(uri.IdnHost) && !wildcard))
+        // IPv6 literals keep their brackets, as they appear in a URL.
+        var parsedHost = uri.HostNameType == UriHostNameType.IPv6 ? uri.Host : uri.IdnHost;
+        var host = wildcard ? parsedHost[("wildcard".Length + 1)..] : parsedHost;
+        if (uri.Scheme == Uri.UriSchemeHttp && !(IsLoopback(parsedHost) && !wildcard))
         {
             error = "uses plain http; only https is allowed, except http on a loopback host (localhost, 127.0.0.1, [::1]) for local testing";
             return null;

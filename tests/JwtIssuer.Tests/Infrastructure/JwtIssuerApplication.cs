@@ -1,0 +1,159 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using JwtIssuer.Server.Users;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.Mvc.Testing.Handlers;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Time.Testing;
+
+namespace JwtIssuer.Tests.Infrastructure;
+
+/// <summary>
+/// The real server in process, in the Production environment, on a real SQLite file and a real Data Protection
+/// key folder in a fresh temporary directory, with a fake clock and every log line captured.
+/// </summary>
+public sealed partial class JwtIssuerApplication : WebApplicationFactory<Program>
+{
+    public const string Comm100Url = "https://dash11.comm100.io/api/agentSSO/jwt/Consumer";
+    public const string RsaConsumerUrl = "https://rsa.consumer.test/sso";
+    public const string EcConsumerUrl = "https://ec.consumer.test/sso";
+    public const string Issuer = "https://sso.example.test";
+    public const string DefaultPassword = "correct horse battery staple";
+
+    public JwtIssuerApplication(string? dataDirectory = null)
+    {
+        DataDirectory = dataDirectory ?? Directory.CreateTempSubdirectory("jwt-issuer-tests-").FullName;
+        Settings = new Dictionary<string, string?>
+        {
+            ["JwtIssuer:Issuer"] = Issuer,
+            ["JwtIssuer:Consumers:comm100:RedirectUrls:0"] = Comm100Url,
+            ["JwtIssuer:Consumers:comm100:SigningKey"] = "comm100-hs256",
+            ["JwtIssuer:Consumers:comm100:Claims:name"] = "{name}",
+            ["JwtIssuer:Consumers:rsa:RedirectUrls:0"] = RsaConsumerUrl,
+            ["JwtIssuer:Consumers:rsa:SigningKey"] = "rsa-test",
+            ["JwtIssuer:Consumers:rsa:Subject"] = "{userId}",
+            ["JwtIssuer:Consumers:ec:RedirectUrls:0"] = EcConsumerUrl,
+            ["JwtIssuer:Consumers:ec:SigningKey"] = "ec-test",
+            ["JwtIssuer:Consumers:ec:Subject"] = "{email}",
+            ["JwtIssuer:Consumers:ec:TokenLifetime"] = "00:02:00",
+            ["JwtIssuer:SigningKeys:comm100-hs256:Algorithm"] = "HS256",
+            ["JwtIssuer:SigningKeys:comm100-hs256:Secret"] = TestKeys.HsSecret,
+            ["JwtIssuer:SigningKeys:rsa-test:Algorithm"] = "RS256",
+            ["JwtIssuer:SigningKeys:rsa-test:PrivateKeyPem"] = TestKeys.RsaPrivatePem,
+            ["JwtIssuer:SigningKeys:ec-test:Algorithm"] = "ES256",
+            ["JwtIssuer:SigningKeys:ec-test:PrivateKeyPem"] = TestKeys.EcPrivatePem,
+            ["Database:ConnectionString"] = $"Data Source={Path.Combine(DataDirectory, "jwt-issuer.db")}",
+            ["DataProtection:KeysPath"] = Path.Combine(DataDirectory, "dataprotection"),
+            ["Logging:LogLevel:Default"] = "Trace",
+            ["Logging:LogLevel:Microsoft.AspNetCore"] = "Trace",
+            ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Trace",
+        };
+    }
+
+    public string DataDirectory { get; }
+
+    /// <summary>The configuration the server starts with; change it before the first request.</summary>
+    public Dictionary<string, string?> Settings { get; }
+
+    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero));
+
+    public FakeLogCollector Logs => Services.GetRequiredService<FakeLogCollector>();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Production");
+        builder.ConfigureAppConfiguration(configuration => configuration.AddInMemoryCollection(Settings));
+        builder.ConfigureLogging(logging => logging.ClearProviders().AddFakeLogging().SetMinimumLevel(LogLevel.Trace));
+        builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Time));
+    }
+
+    /// <summary>A client that keeps cookies (in <paramref name="cookies"/>, if given) and shows every redirect instead of following it.</summary>
+    public HttpClient CreateBrowserClient(CookieContainer? cookies = null) =>
+        CreateDefaultClient(new Uri("https://localhost"), new CookieContainerHandler(cookies ?? new CookieContainer()));
+
+    public async Task<User> CreateUserAsync(string email, string password = DefaultPassword, string? name = "Test Agent")
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<User>>();
+        var user = new User { UserName = email, Email = email, EmailConfirmed = true, DisplayName = name, CreatedAt = Time.GetUtcNow() };
+        var result = await users.CreateAsync(user, password);
+        Assert.True(result.Succeeded, string.Join(" ", result.Errors.Select(error => error.Description)));
+        return user;
+    }
+
+    public async Task UpdateUserAsync(string email, Action<User> change)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<User>>();
+        var user = await users.FindByEmailAsync(email) ?? throw new InvalidOperationException($"no user {email}");
+        change(user);
+        Assert.True((await users.UpdateAsync(user)).Succeeded);
+    }
+
+    public async Task<User> FindUserAsync(string email)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<UserManager<User>>().FindByEmailAsync(email)
+            ?? throw new InvalidOperationException($"no user {email}");
+    }
+
+    /// <summary>Posts the login form as a browser would (antiforgery token and cookie included).</summary>
+    public static async Task<HttpResponseMessage> PostLoginAsync(HttpClient client, string email, string password, string? returnUrl = null)
+    {
+        var page = await client.GetAsync(returnUrl is null ? "/login" : $"/login?ReturnUrl={Uri.EscapeDataString(returnUrl)}");
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        var html = await page.Content.ReadAsStringAsync();
+        var token = AntiforgeryField().Match(html).Groups[1].Value;
+        Assert.NotEmpty(token);
+
+        var form = new Dictionary<string, string>
+        {
+            ["Email"] = email,
+            ["Password"] = password,
+            ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token),
+        };
+        if (returnUrl is not null)
+        {
+            form["ReturnUrl"] = returnUrl;
+        }
+
+        return await client.PostAsync("/login", new FormUrlEncodedContent(form));
+    }
+
+    public async Task<HttpClient> CreateSignedInClientAsync(string email, string password = DefaultPassword, CookieContainer? cookies = null)
+    {
+        var client = CreateBrowserClient(cookies);
+        var response = await PostLoginAsync(client, email, password);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        return client;
+    }
+
+    public static string JwtUrl(string redirectUrl) => $"/api/jwt?redirect_url={Uri.EscapeDataString(redirectUrl)}";
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing && OwnsDataDirectory)
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            try
+            {
+                Directory.Delete(DataDirectory, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    /// <summary>False when a test hands the same directory to a second instance (a restart).</summary>
+    public bool OwnsDataDirectory { get; set; } = true;
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
+    private static partial Regex AntiforgeryField();
+}
