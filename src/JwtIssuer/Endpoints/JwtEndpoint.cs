@@ -26,7 +26,7 @@ public static partial class JwtEndpoint
             .ExcludeFromDescription();
     }
 
-    internal static async Task<Results<RedirectHttpResult, ChallengeHttpResult, ErrorResult>> IssueAsync(
+    internal static async Task<Results<ConsumerRedirectResult, ChallengeHttpResult, ErrorResult>> IssueAsync(
         HttpContext context,
         RedirectPolicy redirects,
         TokenMinter minter,
@@ -60,11 +60,7 @@ public static partial class JwtEndpoint
         var token = minter.Mint(decision.Consumer!, subject);
         LogIssued(logger, decision.Consumer!);
 
-        // The token must not be cached, nor leak through a Referer header to anything the consumer page loads.
-        context.Response.Headers.CacheControl = "no-store";
-        context.Response.Headers.Pragma = "no-cache";
-        context.Response.Headers["Referrer-Policy"] = "no-referrer";
-        return TypedResults.Redirect(RedirectPolicy.AppendToken(decision.Url!, token));
+        return new ConsumerRedirectResult(RedirectPolicy.AppendToken(decision.Url!, token));
     }
 
     // Never log the token or the full redirect_url: the first is a credential, the second can be long and hostile.

@@ -27,7 +27,7 @@ internal static class SigningKeyLoader
                 _ => Fail($"{setting}:Algorithm '{options.Algorithm}' is not supported. Use one of {string.Join(", ", SigningAlgorithms.All)} (upper case).", out error),
             };
         }
-        catch (CryptographicException ex)
+        catch (Exception ex) when (ex is CryptographicException or ArgumentException)
         {
             // The message says what the PEM parser disliked; it never contains key material.
             return Fail($"{setting} could not be imported: {ex.Message}", out error);

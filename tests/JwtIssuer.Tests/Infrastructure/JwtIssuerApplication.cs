@@ -60,7 +60,11 @@ public sealed partial class JwtIssuerApplication : WebApplicationFactory<Program
     /// <summary>The configuration the server starts with; change it before the first request.</summary>
     public Dictionary<string, string?> Settings { get; }
 
-    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero));
+    /// <summary>
+    /// The clock the issuer and cookies read. It starts at the real time, whole seconds, because Identity's
+    /// lockout reads the system clock.
+    /// </summary>
+    public FakeTimeProvider Time { get; } = new(DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
 
     public FakeLogCollector Logs => Services.GetRequiredService<FakeLogCollector>();
 

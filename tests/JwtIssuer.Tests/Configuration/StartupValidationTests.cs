@@ -1,0 +1,105 @@
+using System.Security.Cryptography;
+using JwtIssuer.Tests.Infrastructure;
+
+namespace JwtIssuer.Tests.Configuration;
+
+/// <summary>A bad setting stops start-up with a message naming it, instead of surfacing as failed sign-ins.</summary>
+public sealed class StartupValidationTests
+{
+    public static TheoryData<string, string?, string> InvalidSettings => new()
+    {
+        { "JwtIssuer:SigningKeys:comm100-hs256:Secret", "only-20-bytes-secret", "JwtIssuer:SigningKeys:comm100-hs256: the HS256 secret is 20 bytes; at least 32" },
+        { "JwtIssuer:SigningKeys:rsa-test:PrivateKeyPem", TestKeys.Rsa.ExportSubjectPublicKeyInfoPem(), "JwtIssuer:SigningKeys:rsa-test holds only a public key" },
+        { "JwtIssuer:SigningKeys:rsa-test:PrivateKeyPem", RSA.Create(1024).ExportPkcs8PrivateKeyPem(), "JwtIssuer:SigningKeys:rsa-test: the RSA key is 1024 bits" },
+        { "JwtIssuer:SigningKeys:ec-test:PrivateKeyPem", ECDsa.Create(ECCurve.NamedCurves.nistP384).ExportPkcs8PrivateKeyPem(), "JwtIssuer:SigningKeys:ec-test: ES256 needs a key on the P-256 curve" },
+        { "JwtIssuer:SigningKeys:ec-test:PrivateKeyPem", "not a pem at all", "JwtIssuer:SigningKeys:ec-test could not be imported" },
+        { "JwtIssuer:SigningKeys:comm100-hs256:SecretFile", "/run/secrets/comm100", "JwtIssuer:SigningKeys:comm100-hs256:Secret and JwtIssuer:SigningKeys:comm100-hs256:SecretFile are both set" },
+        { "JwtIssuer:SigningKeys:comm100-hs256:Algorithm", "HS512", "JwtIssuer:SigningKeys:comm100-hs256:Algorithm 'HS512' is not supported" },
+        { "JwtIssuer:Consumers:comm100:SigningKey", "nope", "JwtIssuer:Consumers:comm100:SigningKey 'nope' is not a key under JwtIssuer:SigningKeys" },
+        { "JwtIssuer:Consumers:comm100:RedirectUrls:0", "http://dash11.comm100.io/api/agentSSO/jwt/Consumer", "JwtIssuer:Consumers:comm100:RedirectUrls:0 'http://dash11.comm100.io/api/agentSSO/jwt/Consumer' uses plain http" },
+        { "JwtIssuer:Consumers:comm100:RedirectUrls:0", "dash11.comm100.io/api", "JwtIssuer:Consumers:comm100:RedirectUrls:0 'dash11.comm100.io/api' is not an absolute URL" },
+        { "JwtIssuer:Consumers:comm100:RedirectUrls:0", "https://dash11.comm100.io/consumer?x=1", "JwtIssuer:Consumers:comm100:RedirectUrls:0 'https://dash11.comm100.io/consumer?x=1' must be a plain absolute URL" },
+        { "JwtIssuer:Consumers:comm100:RedirectUrls:0", "https://*.io/consumer", "puts a wildcard over a top-level domain" },
+        { "JwtIssuer:Consumers:comm100:RedirectUrls:0", JwtIssuerApplication.RsaConsumerUrl, "is already listed by consumer" },
+        { "JwtIssuer:Consumers:comm100:TokenLifetime", "02:00:00", "JwtIssuer:Consumers:comm100:TokenLifetime 02:00:00 is out of range" },
+        { "JwtIssuer:Consumers:comm100:Subject", "{username}", "JwtIssuer:Consumers:comm100:Subject '{username}' has an unknown placeholder" },
+        { "JwtIssuer:Consumers:comm100:Claims:exp", "0", "JwtIssuer:Consumers:comm100:Claims:exp would overwrite a claim the issuer sets itself" },
+        { "JwtIssuer:Issuer", "", "JwtIssuer:Issuer is missing" },
+        { "Session:FrameAncestors:0", "app.voip.example.com", "Session:FrameAncestors:0 'app.voip.example.com' is not an origin" },
+        { "Session:Lifetime", "00:00:10", "Session:Lifetime 00:00:10 is out of range" },
+        { "Database:Provider", "Oracle", "Database:Provider must be Sqlite" },
+    };
+
+    [Theory]
+    [MemberData(nameof(InvalidSettings))]
+    public void StartUpFailsNamingTheSetting(string key, string? value, string expectedMessage)
+    {
+        using var app = new JwtIssuerApplication();
+        app.Settings[key] = value;
+
+        var error = Record.Exception(() => app.CreateClient());
+
+        Assert.NotNull(error);
+        Assert.Contains(expectedMessage, error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void StartUpFailsWithoutAnyConsumer()
+    {
+        using var app = new JwtIssuerApplication();
+        foreach (var key in app.Settings.Keys.Where(key => key.StartsWith("JwtIssuer:Consumers:", StringComparison.Ordinal)).ToList())
+        {
+            app.Settings.Remove(key);
+        }
+
+        var error = Record.Exception(() => app.CreateClient());
+
+        Assert.Contains("JwtIssuer:Consumers is empty", error?.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void StartUpFailsNamingAnUnreadableKeyFile()
+    {
+        using var app = new JwtIssuerApplication();
+        app.Settings.Remove("JwtIssuer:SigningKeys:rsa-test:PrivateKeyPem");
+        app.Settings["JwtIssuer:SigningKeys:rsa-test:PrivateKeyFile"] = "/nonexistent/rsa.pem";
+
+        var error = Record.Exception(() => app.CreateClient());
+
+        Assert.Contains("JwtIssuer:SigningKeys:rsa-test:PrivateKeyFile: cannot read '/nonexistent/rsa.pem'", error?.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ValidationMessagesNeverContainTheSecret()
+    {
+        using var app = new JwtIssuerApplication();
+        app.Settings["JwtIssuer:SigningKeys:comm100-hs256:Secret"] = "short-but-secret-value";
+
+        var error = Record.Exception(() => app.CreateClient());
+
+        Assert.NotNull(error);
+        Assert.DoesNotContain("short-but-secret-value", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ReadsSecretAndPrivateKeyFromFiles()
+    {
+        using var app = new JwtIssuerApplication();
+        var secretFile = Path.Combine(app.DataDirectory, "hs256.secret");
+        var keyFile = Path.Combine(app.DataDirectory, "rsa.pem");
+        await File.WriteAllTextAsync(secretFile, TestKeys.HsSecret + "\n");
+        await File.WriteAllTextAsync(keyFile, TestKeys.Rsa.ExportRSAPrivateKeyPem());
+        app.Settings.Remove("JwtIssuer:SigningKeys:comm100-hs256:Secret");
+        app.Settings.Remove("JwtIssuer:SigningKeys:rsa-test:PrivateKeyPem");
+        app.Settings["JwtIssuer:SigningKeys:comm100-hs256:SecretFile"] = secretFile;
+        app.Settings["JwtIssuer:SigningKeys:rsa-test:PrivateKeyFile"] = keyFile;
+        await app.CreateUserAsync("agent@example.com");
+        var client = await app.CreateSignedInClientAsync("agent@example.com");
+
+        var hs = TokenAssert.TokenFrom((await client.GetAsync(JwtIssuerApplication.JwtUrl(JwtIssuerApplication.Comm100Url))).Headers.Location!);
+        var rs = TokenAssert.TokenFrom((await client.GetAsync(JwtIssuerApplication.JwtUrl(JwtIssuerApplication.RsaConsumerUrl))).Headers.Location!);
+
+        await TokenAssert.VerifiedAsync(hs, TokenAssert.Hs256Key, "Comm100", app.Time.GetUtcNow());
+        await TokenAssert.VerifiedAsync(rs, TokenAssert.Rs256PublicKey, "Comm100", app.Time.GetUtcNow());
+    }
+}

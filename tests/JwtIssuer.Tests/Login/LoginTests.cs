@@ -1,0 +1,176 @@
+using System.Net;
+using JwtIssuer.Server.Users;
+using JwtIssuer.Tests.Infrastructure;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using static JwtIssuer.Tests.Infrastructure.JwtIssuerApplication;
+
+namespace JwtIssuer.Tests.Login;
+
+public sealed class LoginTests : IDisposable
+{
+    private const string GenericError = "The email or password is incorrect";
+    private readonly JwtIssuerApplication _app = new();
+
+    public void Dispose() => _app.Dispose();
+
+    [Fact]
+    public async Task SignsInAndRedirectsToLocalReturnUrl()
+    {
+        await _app.CreateUserAsync("agent@example.com");
+
+        var response = await PostLoginAsync(_app.CreateBrowserClient(), "agent@example.com", DefaultPassword, "/api/jwt?redirect_url=x");
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/api/jwt?redirect_url=x", response.Headers.Location!.OriginalString);
+    }
+
+    [Theory]
+    [InlineData("https://evil.com/")]
+    [InlineData("//evil.com/")]
+    [InlineData("/\\evil.com/")]
+    [InlineData("javascript:alert(1)")]
+    public async Task NeverRedirectsOffSiteAfterSignIn(string returnUrl)
+    {
+        await _app.CreateUserAsync("agent@example.com");
+
+        var response = await PostLoginAsync(_app.CreateBrowserClient(), "agent@example.com", DefaultPassword, returnUrl);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/", response.Headers.Location!.OriginalString);
+    }
+
+    [Fact]
+    public async Task ShowsTheSameMessageForUnknownEmailAndWrongPassword()
+    {
+        await _app.CreateUserAsync("agent@example.com");
+
+        var unknown = await PostLoginAsync(_app.CreateBrowserClient(), "nobody@example.com", DefaultPassword);
+        var wrong = await PostLoginAsync(_app.CreateBrowserClient(), "agent@example.com", "not the password at all");
+
+        Assert.Equal(HttpStatusCode.OK, unknown.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, wrong.StatusCode);
+        Assert.Contains(GenericError, await unknown.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains(GenericError, await wrong.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task LocksOutAfterFiveWrongPasswords()
+    {
+        await _app.CreateUserAsync("agent@example.com");
+        var client = _app.CreateBrowserClient();
+
+        for (var attempt = 0; attempt < UsersSetup.MaxFailedAccessAttempts; attempt++)
+        {
+            await PostLoginAsync(client, "agent@example.com", "wrong password " + attempt);
+        }
+
+        var withRightPassword = await PostLoginAsync(client, "agent@example.com", DefaultPassword);
+        Assert.Equal(HttpStatusCode.OK, withRightPassword.StatusCode);
+        Assert.Contains(GenericError, await withRightPassword.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.True((await _app.FindUserAsync("agent@example.com")).LockoutEnd > _app.Time.GetUtcNow());
+
+        // Identity reads the system clock for lockouts, so the window's end is moved instead of the clock.
+        await _app.UpdateUserAsync("agent@example.com", user => user.LockoutEnd = DateTimeOffset.UtcNow.AddSeconds(-1));
+        Assert.Equal(HttpStatusCode.Redirect, (await PostLoginAsync(client, "agent@example.com", DefaultPassword)).StatusCode);
+    }
+
+    [Fact]
+    public async Task RefusesSignInToDisabledUser()
+    {
+        await _app.CreateUserAsync("agent@example.com");
+        await _app.UpdateUserAsync("agent@example.com", user => user.IsDisabled = true);
+
+        var response = await PostLoginAsync(_app.CreateBrowserClient(), "agent@example.com", DefaultPassword);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains(GenericError, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.DoesNotContain(response.Headers, header => header.Key == "Set-Cookie" && header.Value.Any(value => value.StartsWith("jwtissuer=", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task RejectsPostWithoutAntiforgeryToken()
+    {
+        await _app.CreateUserAsync("agent@example.com");
+        var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["Email"] = "agent@example.com", ["Password"] = DefaultPassword });
+
+        var response = await _app.CreateBrowserClient().PostAsync("/login", form);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task LoginPageMayBeFramedOnlyByItselfTheConsumersAndTheEmbeddingApps()
+    {
+        _app.Settings["Session:FrameAncestors:0"] = "https://app.voip.example.com";
+
+        var response = await _app.CreateBrowserClient().GetAsync("/login");
+
+        var csp = Assert.Single(response.Headers.GetValues("Content-Security-Policy"));
+        var frameAncestors = csp.Split(';', StringSplitOptions.TrimEntries).Single(directive => directive.StartsWith("frame-ancestors ", StringComparison.Ordinal));
+        Assert.Equal(
+            ["'self'", "https://app.voip.example.com", "https://dash11.comm100.io", "https://ec.consumer.test", "https://rsa.consumer.test"],
+            frameAncestors.Split(' ').Skip(1).Order(StringComparer.Ordinal));
+        Assert.False(response.Headers.Contains("X-Frame-Options"));
+        Assert.Equal("nosniff", Assert.Single(response.Headers.GetValues("X-Content-Type-Options")));
+    }
+
+    [Fact]
+    public async Task SessionCookieIsHttpOnlySecureAndLax()
+    {
+        await _app.CreateUserAsync("agent@example.com");
+
+        var response = await PostLoginAsync(_app.CreateBrowserClient(), "agent@example.com", DefaultPassword);
+
+        var cookie = Assert.Single(response.Headers.GetValues("Set-Cookie"), value => value.StartsWith("jwtissuer=", StringComparison.Ordinal));
+        Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("secure", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("samesite=lax", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("partitioned", cookie, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task CrossSiteModePartitionsSessionAndAntiforgeryCookies()
+    {
+        _app.Settings["Session:CrossSite"] = "true";
+        await _app.CreateUserAsync("agent@example.com");
+
+        var client = _app.CreateBrowserClient();
+        var page = await client.GetAsync("/login");
+        var response = await PostLoginAsync(client, "agent@example.com", DefaultPassword);
+
+        var antiforgery = Assert.Single(page.Headers.GetValues("Set-Cookie"), value => value.StartsWith("jwtissuer.af=", StringComparison.Ordinal));
+        var session = Assert.Single(response.Headers.GetValues("Set-Cookie"), value => value.StartsWith("jwtissuer=", StringComparison.Ordinal));
+        foreach (var cookie in new[] { antiforgery, session })
+        {
+            Assert.Contains("samesite=none", cookie, StringComparison.OrdinalIgnoreCase);
+            Assert.Contains("secure", cookie, StringComparison.OrdinalIgnoreCase);
+            Assert.Contains("partitioned", cookie, StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
+    [Fact]
+    public async Task LogoutEndsTheSession()
+    {
+        await _app.CreateUserAsync("agent@example.com");
+        var client = await _app.CreateSignedInClientAsync("agent@example.com");
+        var home = await (await client.GetAsync("/")).Content.ReadAsStringAsync();
+        var token = System.Text.RegularExpressions.Regex.Match(home, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
+
+        var logout = await client.PostAsync("/logout", new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token) }));
+
+        Assert.Equal(HttpStatusCode.Redirect, logout.StatusCode);
+        var response = await client.GetAsync(JwtUrl(Comm100Url));
+        Assert.Equal("/login", response.Headers.Location!.AbsolutePath);
+    }
+
+    [Fact]
+    public void HashesPasswordsWithAtLeast210000Pbkdf2Iterations()
+    {
+        var options = _app.Services.GetRequiredService<IOptions<PasswordHasherOptions>>().Value;
+
+        Assert.True(options.IterationCount >= 210_000);
+        Assert.Equal(PasswordHasherCompatibilityMode.IdentityV3, options.CompatibilityMode);
+    }
+}
