@@ -34,5 +34,10 @@ app.MapRazorPages();                // /login, /logout, /
 app.MapJwtIssuer();                 // GET /api/jwt: the JWT Authentication URL Comm100 redirects to
 app.MapHealth();                    // /health/live, /health/ready
 
+if (app.Environment.IsDevelopment())
+{
+    app.MapDevelopmentConsumer();   // /dev/consumer: a stand-in Comm100 that verifies and shows the token
+}
+
 await app.RunAsync();
 return 0;

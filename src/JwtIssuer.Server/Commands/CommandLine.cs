@@ -39,7 +39,8 @@ internal static class CommandLine
 
         try
         {
-            return await parsed.InvokeAsync();
+            // Our handlers below print one line; the default handler would print a stack trace.
+            return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (OptionsValidationException ex)
         {
@@ -50,7 +51,7 @@ internal static class CommandLine
 
             return Failure;
         }
-        catch (CommandFailedException ex)
+        catch (Exception ex) when (ex is CommandFailedException or IOException or UnauthorizedAccessException or System.Data.Common.DbException)
         {
             await Console.Error.WriteLineAsync($"error: {ex.Message}");
             return Failure;

@@ -1,0 +1,120 @@
+using System.Net;
+using JwtIssuer.Tests.Infrastructure;
+using static JwtIssuer.Tests.Infrastructure.JwtIssuerApplication;
+
+namespace JwtIssuer.Tests.Commands;
+
+/// <summary>The CLI verbs against the same SQLite file a running server uses.</summary>
+public sealed class CommandLineTests : IDisposable
+{
+    private readonly JwtIssuerApplication _app = new();
+
+    public void Dispose() => _app.Dispose();
+
+    private Task<Cli.Result> RunAsync(string? stdin, params string[] args) => Cli.RunAsync(_app.Settings, stdin, args);
+
+    [Fact]
+    public async Task AddsListsDisablesEnablesAndRemovesUsers()
+    {
+        var added = await RunAsync(DefaultPassword, "users", "add", "cli@example.com", "--name", "Cli Agent", "--password-stdin");
+        Assert.Equal((0, ""), (added.ExitCode, added.Stderr));
+        Assert.Contains("Added cli@example.com.", added.Stdout, StringComparison.Ordinal);
+
+        var listed = await RunAsync(null, "users", "list");
+        Assert.Matches(@"cli@example\.com\s+Cli Agent\s+active", listed.Stdout);
+
+        Assert.Equal(0, (await RunAsync(null, "users", "disable", "cli@example.com")).ExitCode);
+        Assert.Matches(@"cli@example\.com\s+Cli Agent\s+disabled", (await RunAsync(null, "users", "list")).Stdout);
+
+        Assert.Equal(0, (await RunAsync(null, "users", "enable", "cli@example.com")).ExitCode);
+        Assert.Matches(@"cli@example\.com\s+Cli Agent\s+active", (await RunAsync(null, "users", "list")).Stdout);
+
+        Assert.Equal(0, (await RunAsync(null, "users", "remove", "cli@example.com")).ExitCode);
+        Assert.DoesNotContain("cli@example.com", (await RunAsync(null, "users", "list")).Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DisablingAUserRefusesTheirNextTokenRequest()
+    {
+        await _app.CreateUserAsync("agent@example.com");
+        var client = await _app.CreateSignedInClientAsync("agent@example.com");
+        Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync(JwtUrl(Comm100Url))).StatusCode);
+
+        Assert.Equal(0, (await RunAsync(null, "users", "disable", "agent@example.com")).ExitCode);
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync(JwtUrl(Comm100Url))).StatusCode);
+    }
+
+    [Fact]
+    public async Task SetPasswordReplacesThePassword()
+    {
+        await _app.CreateUserAsync("agent@example.com");
+
+        var result = await RunAsync("a brand new passphrase", "users", "set-password", "agent@example.com", "--password-stdin");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(HttpStatusCode.OK, (await PostLoginAsync(_app.CreateBrowserClient(), "agent@example.com", DefaultPassword)).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await PostLoginAsync(_app.CreateBrowserClient(), "agent@example.com", "a brand new passphrase")).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("short", "users", "add", "x@example.com", "--password-stdin")]
+    [InlineData(null, "users", "add", "x@example.com")]
+    [InlineData(null, "users", "disable", "nobody@example.com")]
+    [InlineData(DefaultPassword, "users", "add", "not-an-email", "--password-stdin")]
+    public async Task FailsWithExitCode1AndOneClearMessage(string? stdin, params string[] args)
+    {
+        var result = await RunAsync(stdin, args);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.StartsWith("error: ", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RefusesDuplicateUser()
+    {
+        await _app.CreateUserAsync("agent@example.com");
+
+        var result = await RunAsync(DefaultPassword, "users", "add", "agent@example.com", "--password-stdin");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("agent@example.com", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("users", "frobnicate")]
+    [InlineData("users", "add")]
+    [InlineData("config", "check", "--bogus")]
+    public async Task UsageErrorsExitWith2(params string[] args)
+    {
+        Assert.Equal(2, (await RunAsync(null, args)).ExitCode);
+    }
+
+    [Fact]
+    public async Task ConfigCheckPrintsConsumersAndKeysButNoSecret()
+    {
+        var result = await RunAsync(null, "config", "check");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("comm100-hs256", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("rsa-test", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains(Comm100Url, result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Configuration is valid.", result.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain(TestKeys.HsSecret, result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ConfigCheckFailsNamingEveryBadSetting()
+    {
+        _app.Settings["JwtIssuer:SigningKeys:comm100-hs256:Secret"] = "too-short";
+        _app.Settings["JwtIssuer:Consumers:rsa:TokenLifetime"] = "03:00:00";
+
+        var result = await RunAsync(null, "config", "check");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("JwtIssuer:SigningKeys:comm100-hs256", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("JwtIssuer:Consumers:rsa:TokenLifetime", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("too-short", result.Stderr + result.Stdout, StringComparison.Ordinal);
+    }
+}
