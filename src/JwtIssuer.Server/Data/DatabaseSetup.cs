@@ -15,9 +15,26 @@ internal static class DatabaseSetup
             .ValidateOnStart();
 
         builder.Services.AddDbContext<JwtIssuerDbContext>((services, options) =>
-            options.UseSqlite(services.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString));
+            options.UseSqlite(SqliteConnectionString(
+                services.GetRequiredService<IOptions<DatabaseOptions>>().Value,
+                services.GetRequiredService<IHostEnvironment>().ContentRootPath)));
         return builder;
     }
+
+    /// <summary>The connection string with a relative file resolved against the content root, like every other path we read.</summary>
+    private static string SqliteConnectionString(DatabaseOptions options, string contentRoot)
+    {
+        var connection = new SqliteConnectionStringBuilder(options.ConnectionString);
+        if (IsFile(connection.DataSource))
+        {
+            connection.DataSource = Path.GetFullPath(connection.DataSource, contentRoot);
+        }
+
+        return connection.ToString();
+    }
+
+    private static bool IsFile(string dataSource) =>
+        !string.IsNullOrEmpty(dataSource) && dataSource != ":memory:" && !dataSource.StartsWith("file:", StringComparison.Ordinal);
 
     /// <summary>
     /// The folder the database file lives in, so that state kept beside it (the Data Protection key ring)
@@ -26,9 +43,7 @@ internal static class DatabaseSetup
     public static string DataDirectory(DatabaseOptions options, string contentRoot)
     {
         var source = new SqliteConnectionStringBuilder(options.ConnectionString).DataSource;
-        return string.IsNullOrEmpty(source) || source == ":memory:" || source.StartsWith("file:", StringComparison.Ordinal)
-            ? contentRoot
-            : Path.GetDirectoryName(Path.GetFullPath(source, contentRoot)) ?? contentRoot;
+        return IsFile(source) ? Path.GetDirectoryName(Path.GetFullPath(source, contentRoot)) ?? contentRoot : contentRoot;
     }
 
     /// <summary>Creates the database or applies pending migrations before the first request.</summary>

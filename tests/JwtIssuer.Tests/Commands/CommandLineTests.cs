@@ -46,6 +46,20 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task DisablingAUserEndsTheirSessionWithin30Seconds()
+    {
+        await _app.CreateUserAsync("agent@example.com");
+        var client = await _app.CreateSignedInClientAsync("agent@example.com");
+        Assert.Contains("Signed in as", await client.GetStringAsync("/"), StringComparison.Ordinal);
+
+        Assert.Equal(0, (await RunAsync(null, "users", "disable", "agent@example.com")).ExitCode);
+        _app.Time.Advance(TimeSpan.FromSeconds(31));
+
+        Assert.Contains("You are not signed in.", await client.GetStringAsync("/"), StringComparison.Ordinal);
+        Assert.Equal("/login", (await client.GetAsync(JwtUrl(Comm100Url))).Headers.Location!.AbsolutePath);
+    }
+
+    [Fact]
     public async Task SetPasswordReplacesThePassword()
     {
         await _app.CreateUserAsync("agent@example.com");

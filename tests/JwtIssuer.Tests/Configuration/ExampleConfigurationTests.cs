@@ -1,0 +1,52 @@
+using JwtIssuer.Configuration;
+using JwtIssuer.Server.Data;
+using JwtIssuer.Server.Sessions;
+using Microsoft.Extensions.Configuration;
+
+namespace JwtIssuer.Tests.Configuration;
+
+/// <summary>appsettings.example.json documents every setting; it must name only settings that exist.</summary>
+public sealed class ExampleConfigurationTests
+{
+    private static IConfiguration Example()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "appsettings.example.json")))
+        {
+            directory = directory.Parent;
+        }
+
+        Assert.NotNull(directory);
+        return new ConfigurationBuilder().AddJsonFile(Path.Combine(directory.FullName, "appsettings.example.json")).Build();
+    }
+
+    [Fact]
+    public void EveryExampleSettingBindsToARealOption()
+    {
+        var example = Example();
+        Action<BinderOptions> strict = options => options.ErrorOnUnknownConfiguration = true;
+
+        var issuer = example.GetSection(JwtIssuerOptions.SectionName).Get<JwtIssuerOptions>(strict)!;
+        var database = example.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>(strict)!;
+        var session = example.GetSection(AgentSessionOptions.SectionName).Get<AgentSessionOptions>(strict)!;
+        var dataProtection = example.GetSection(DataProtectionSettings.SectionName).Get<DataProtectionSettings>(strict)!;
+
+        Assert.Equal("Comm100", issuer.Consumers["comm100"].Audience);
+        Assert.Equal(["comm100-hs256", "ec-2026-11", "rsa-2026-11"], issuer.SigningKeys.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("Sqlite", database.Provider);
+        Assert.Equal(TimeSpan.FromHours(8), session.Lifetime);
+        Assert.Equal("JwtIssuer", dataProtection.ApplicationName);
+    }
+
+    [Fact]
+    public void ExampleHoldsNoKeyMaterial()
+    {
+        var example = Example();
+
+        Assert.All(example.AsEnumerable(), setting =>
+        {
+            Assert.False(setting.Key.EndsWith(":Secret", StringComparison.Ordinal), $"{setting.Key} puts a secret in the example");
+            Assert.DoesNotContain("PRIVATE KEY", setting.Value ?? string.Empty, StringComparison.Ordinal);
+        });
+    }
+}
