@@ -1,6 +1,7 @@
 using JwtIssuer.Endpoints;
 using JwtIssuer.Server;
 using JwtIssuer.Server.Commands;
+using JwtIssuer.Server.Configuration;
 using JwtIssuer.Server.Data;
 using JwtIssuer.Server.Development;
 using JwtIssuer.Server.Health;
@@ -15,6 +16,17 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServerServices();
 
 var app = builder.Build();
+
+// Bad configuration stops here, one line per problem and no stack trace, before the database is touched.
+if (ConfigurationCheck.Failures(app.Services) is { Count: > 0 } failures)
+{
+    foreach (var failure in failures)
+    {
+        await Console.Error.WriteLineAsync($"error: {failure}");
+    }
+
+    return CommandLine.Failure;
+}
 
 // Migrate before listening, so no request ever meets an old schema.
 await app.Services.MigrateDatabaseAsync();

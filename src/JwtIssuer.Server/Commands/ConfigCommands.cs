@@ -1,8 +1,7 @@
 using System.CommandLine;
 using JwtIssuer.Configuration;
 using JwtIssuer.Keys;
-using JwtIssuer.Server.Data;
-using JwtIssuer.Server.Sessions;
+using JwtIssuer.Server.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace JwtIssuer.Server.Commands;
@@ -20,15 +19,12 @@ internal static class ConfigCommands
             builder.AddServerServices();
             await using var app = builder.Build();
 
-            // Reading each options value runs its validators; every failure is reported, then exit 1.
-            var failures = new List<string>();
-            Collect(() => app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value, failures);
-            Collect(() => app.Services.GetRequiredService<IOptions<AgentSessionOptions>>().Value, failures);
-            var issuer = Collect(() => app.Services.GetRequiredService<IOptions<JwtIssuerOptions>>().Value, failures);
-            if (failures.Count > 0 || issuer is null)
+            if (ConfigurationCheck.Failures(app.Services) is { Count: > 0 } failures)
             {
                 throw new OptionsValidationException("configuration", typeof(JwtIssuerOptions), failures);
             }
+
+            var issuer = app.Services.GetRequiredService<IOptions<JwtIssuerOptions>>().Value;
 
             var keys = app.Services.GetRequiredService<SigningKeyRing>();
             Console.WriteLine($"Environment: {app.Environment.EnvironmentName}");
@@ -57,18 +53,5 @@ internal static class ConfigCommands
         });
 
         return new Command("config", "Inspect configuration.") { check };
-    }
-
-    private static T? Collect<T>(Func<T> read, List<string> failures) where T : class
-    {
-        try
-        {
-            return read();
-        }
-        catch (OptionsValidationException ex)
-        {
-            failures.AddRange(ex.Failures);
-            return null;
-        }
     }
 }

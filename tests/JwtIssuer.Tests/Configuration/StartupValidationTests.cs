@@ -1,5 +1,9 @@
 using System.Security.Cryptography;
+using JwtIssuer.Server;
+using JwtIssuer.Server.Configuration;
 using JwtIssuer.Tests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 
 namespace JwtIssuer.Tests.Configuration;
 
@@ -30,55 +34,84 @@ public sealed class StartupValidationTests
         { "Database:Provider", "Oracle", "Database:Provider must be Sqlite" },
     };
 
+    /// <summary>The server's services on this configuration, checked exactly as start-up checks them.</summary>
+    private static async Task<IReadOnlyList<string>> FailuresAsync(Action<Dictionary<string, string?>> change)
+    {
+        var directory = Directory.CreateTempSubdirectory("jwt-issuer-config-").FullName;
+        var settings = JwtIssuerApplication.DefaultSettings(directory);
+        change(settings);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production", ContentRootPath = directory });
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.AddServerServices();
+        await using var app = builder.Build();
+        return ConfigurationCheck.Failures(app.Services);
+    }
+
+    [Fact]
+    public async Task DefaultTestConfigurationIsValid()
+    {
+        Assert.Empty(await FailuresAsync(_ => { }));
+    }
+
     [Theory]
     [MemberData(nameof(InvalidSettings))]
-    public void StartUpFailsNamingTheSetting(string key, string? value, string expectedMessage)
+    public async Task NamesTheSettingAndTheFix(string key, string? value, string expectedMessage)
     {
-        using var app = new JwtIssuerApplication();
-        app.Settings[key] = value;
+        var failures = await FailuresAsync(settings => settings[key] = value);
 
-        var error = Record.Exception(() => app.CreateClient());
-
-        Assert.NotNull(error);
-        Assert.Contains(expectedMessage, error.ToString(), StringComparison.Ordinal);
+        Assert.Contains(failures, failure => failure.Contains(expectedMessage, StringComparison.Ordinal));
     }
 
     [Fact]
-    public void StartUpFailsWithoutAnyConsumer()
+    public async Task RefusesConfigurationWithoutAnyConsumer()
     {
-        using var app = new JwtIssuerApplication();
-        foreach (var key in app.Settings.Keys.Where(key => key.StartsWith("JwtIssuer:Consumers:", StringComparison.Ordinal)).ToList())
+        var failures = await FailuresAsync(settings =>
         {
-            app.Settings.Remove(key);
-        }
+            foreach (var key in settings.Keys.Where(key => key.StartsWith("JwtIssuer:Consumers:", StringComparison.Ordinal)).ToList())
+            {
+                settings.Remove(key);
+            }
+        });
 
-        var error = Record.Exception(() => app.CreateClient());
-
-        Assert.Contains("JwtIssuer:Consumers is empty", error?.ToString(), StringComparison.Ordinal);
+        Assert.Contains("JwtIssuer:Consumers is empty. Configure at least one consumer with RedirectUrls and SigningKey; see appsettings.example.json.", failures);
     }
 
     [Fact]
-    public void StartUpFailsNamingAnUnreadableKeyFile()
+    public async Task ValidationMessagesNeverContainTheSecret()
     {
-        using var app = new JwtIssuerApplication();
-        app.Settings.Remove("JwtIssuer:SigningKeys:rsa-test:PrivateKeyPem");
-        app.Settings["JwtIssuer:SigningKeys:rsa-test:PrivateKeyFile"] = "/nonexistent/rsa.pem";
+        var failures = await FailuresAsync(settings => settings["JwtIssuer:SigningKeys:comm100-hs256:Secret"] = "short-but-secret-value");
 
-        var error = Record.Exception(() => app.CreateClient());
-
-        Assert.Contains("JwtIssuer:SigningKeys:rsa-test:PrivateKeyFile: cannot read '/nonexistent/rsa.pem'", error?.ToString(), StringComparison.Ordinal);
+        Assert.NotEmpty(failures);
+        Assert.All(failures, failure => Assert.DoesNotContain("short-but-secret-value", failure, StringComparison.Ordinal));
     }
 
     [Fact]
-    public void ValidationMessagesNeverContainTheSecret()
+    public async Task ServerRefusesToStartInProductionWithoutConfiguration()
     {
-        using var app = new JwtIssuerApplication();
-        app.Settings["JwtIssuer:SigningKeys:comm100-hs256:Secret"] = "short-but-secret-value";
+        var directory = Directory.CreateTempSubdirectory("jwt-issuer-empty-").FullName;
 
-        var error = Record.Exception(() => app.CreateClient());
+        var result = await Cli.RunAsync(new Dictionary<string, string?> { ["Database:ConnectionString"] = $"Data Source={directory}/jwt-issuer.db" }, null, "--urls", "http://127.0.0.1:0");
 
-        Assert.NotNull(error);
-        Assert.DoesNotContain("short-but-secret-value", error.ToString(), StringComparison.Ordinal);
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("error: JwtIssuer:Issuer is missing.", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("error: JwtIssuer:SigningKeys is empty.", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("error: JwtIssuer:Consumers is empty.", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(directory, "jwt-issuer.db")), "the database was touched before configuration was checked");
+    }
+
+    [Fact]
+    public async Task ServerRefusesToStartNamingAnUnreadableKeyFile()
+    {
+        var directory = Directory.CreateTempSubdirectory("jwt-issuer-keyfile-").FullName;
+        var settings = JwtIssuerApplication.DefaultSettings(directory);
+        settings.Remove("JwtIssuer:SigningKeys:rsa-test:PrivateKeyPem");
+        settings["JwtIssuer:SigningKeys:rsa-test:PrivateKeyFile"] = "/nonexistent/rsa.pem";
+
+        var result = await Cli.RunAsync(settings, null, "--urls", "http://127.0.0.1:0");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.StartsWith("error: JwtIssuer:SigningKeys:rsa-test:PrivateKeyFile: cannot read '/nonexistent/rsa.pem'", result.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -28,32 +28,35 @@ public sealed partial class JwtIssuerApplication : WebApplicationFactory<Program
     public JwtIssuerApplication(string? dataDirectory = null)
     {
         DataDirectory = dataDirectory ?? Directory.CreateTempSubdirectory("jwt-issuer-tests-").FullName;
-        Settings = new Dictionary<string, string?>
-        {
-            ["JwtIssuer:Issuer"] = Issuer,
-            ["JwtIssuer:Consumers:comm100:RedirectUrls:0"] = Comm100Url,
-            ["JwtIssuer:Consumers:comm100:SigningKey"] = "comm100-hs256",
-            ["JwtIssuer:Consumers:comm100:Claims:name"] = "{name}",
-            ["JwtIssuer:Consumers:rsa:RedirectUrls:0"] = RsaConsumerUrl,
-            ["JwtIssuer:Consumers:rsa:SigningKey"] = "rsa-test",
-            ["JwtIssuer:Consumers:rsa:Subject"] = "{userId}",
-            ["JwtIssuer:Consumers:ec:RedirectUrls:0"] = EcConsumerUrl,
-            ["JwtIssuer:Consumers:ec:SigningKey"] = "ec-test",
-            ["JwtIssuer:Consumers:ec:Subject"] = "{email}",
-            ["JwtIssuer:Consumers:ec:TokenLifetime"] = "00:02:00",
-            ["JwtIssuer:SigningKeys:comm100-hs256:Algorithm"] = "HS256",
-            ["JwtIssuer:SigningKeys:comm100-hs256:Secret"] = TestKeys.HsSecret,
-            ["JwtIssuer:SigningKeys:rsa-test:Algorithm"] = "RS256",
-            ["JwtIssuer:SigningKeys:rsa-test:PrivateKeyPem"] = TestKeys.RsaPrivatePem,
-            ["JwtIssuer:SigningKeys:ec-test:Algorithm"] = "ES256",
-            ["JwtIssuer:SigningKeys:ec-test:PrivateKeyPem"] = TestKeys.EcPrivatePem,
-            ["Database:ConnectionString"] = $"Data Source={Path.Combine(DataDirectory, "jwt-issuer.db")}",
-            ["DataProtection:KeysPath"] = Path.Combine(DataDirectory, "dataprotection"),
-            ["Logging:LogLevel:Default"] = "Trace",
-            ["Logging:LogLevel:Microsoft.AspNetCore"] = "Trace",
-            ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Trace",
-        };
+        Settings = DefaultSettings(DataDirectory);
     }
+
+    /// <summary>A valid configuration with three consumers (HS256, RS256, ES256) and everything kept under <paramref name="dataDirectory"/>.</summary>
+    public static Dictionary<string, string?> DefaultSettings(string dataDirectory) => new()
+    {
+        ["JwtIssuer:Issuer"] = Issuer,
+        ["JwtIssuer:Consumers:comm100:RedirectUrls:0"] = Comm100Url,
+        ["JwtIssuer:Consumers:comm100:SigningKey"] = "comm100-hs256",
+        ["JwtIssuer:Consumers:comm100:Claims:name"] = "{name}",
+        ["JwtIssuer:Consumers:rsa:RedirectUrls:0"] = RsaConsumerUrl,
+        ["JwtIssuer:Consumers:rsa:SigningKey"] = "rsa-test",
+        ["JwtIssuer:Consumers:rsa:Subject"] = "{userId}",
+        ["JwtIssuer:Consumers:ec:RedirectUrls:0"] = EcConsumerUrl,
+        ["JwtIssuer:Consumers:ec:SigningKey"] = "ec-test",
+        ["JwtIssuer:Consumers:ec:Subject"] = "{email}",
+        ["JwtIssuer:Consumers:ec:TokenLifetime"] = "00:02:00",
+        ["JwtIssuer:SigningKeys:comm100-hs256:Algorithm"] = "HS256",
+        ["JwtIssuer:SigningKeys:comm100-hs256:Secret"] = TestKeys.HsSecret,
+        ["JwtIssuer:SigningKeys:rsa-test:Algorithm"] = "RS256",
+        ["JwtIssuer:SigningKeys:rsa-test:PrivateKeyPem"] = TestKeys.RsaPrivatePem,
+        ["JwtIssuer:SigningKeys:ec-test:Algorithm"] = "ES256",
+        ["JwtIssuer:SigningKeys:ec-test:PrivateKeyPem"] = TestKeys.EcPrivatePem,
+        ["Database:ConnectionString"] = $"Data Source={Path.Combine(dataDirectory, "jwt-issuer.db")}",
+        ["DataProtection:KeysPath"] = Path.Combine(dataDirectory, "dataprotection"),
+        ["Logging:LogLevel:Default"] = "Trace",
+        ["Logging:LogLevel:Microsoft.AspNetCore"] = "Trace",
+        ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Trace",
+    };
 
     public string DataDirectory { get; }
 
