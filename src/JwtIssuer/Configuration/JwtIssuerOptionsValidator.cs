@@ -42,16 +42,16 @@ internal sealed class JwtIssuerOptionsValidator(IHostEnvironment environment) : 
             errors.Add($"{Section}:Consumers is empty. Configure at least one consumer with RedirectUrls and SigningKey; see appsettings.example.json.");
         }
 
-        var owners = new Dictionary<RedirectRule, string>();
+        var rules = new List<RedirectRule>();
         foreach (var (consumerName, consumer) in options.Consumers)
         {
-            ValidateConsumer(consumerName, consumer, options, errors, owners);
+            ValidateConsumer(consumerName, consumer, options, errors, rules);
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
-    private static void ValidateConsumer(string name, ConsumerOptions consumer, JwtIssuerOptions options, List<string> errors, Dictionary<RedirectRule, string> owners)
+    private static void ValidateConsumer(string name, ConsumerOptions consumer, JwtIssuerOptions options, List<string> errors, List<RedirectRule> rules)
     {
         var setting = $"{Section}:Consumers:{name}";
 
@@ -67,13 +67,14 @@ internal sealed class JwtIssuerOptionsValidator(IHostEnvironment environment) : 
             {
                 errors.Add($"{setting}:RedirectUrls:{i} '{consumer.RedirectUrls[i]}' {error}.");
             }
-            else if (owners.TryGetValue(rule with { Consumer = string.Empty }, out var owner))
+            else if (rules.FirstOrDefault(other => other.Consumer != name && other.Overlaps(rule)) is { } owner)
             {
-                errors.Add($"{setting}:RedirectUrls:{i} '{consumer.RedirectUrls[i]}' is already listed by consumer '{owner}'; a URL may belong to one consumer only.");
+                // Otherwise whichever rule came first would decide the audience and key of the token.
+                errors.Add($"{setting}:RedirectUrls:{i} '{consumer.RedirectUrls[i]}' overlaps a URL of consumer '{owner.Consumer}'; a URL may belong to one consumer only.");
             }
             else
             {
-                owners.Add(rule with { Consumer = string.Empty }, name);
+                rules.Add(rule);
             }
         }
 

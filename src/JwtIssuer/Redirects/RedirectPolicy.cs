@@ -1,5 +1,5 @@
 using JwtIssuer.Configuration;
-using Microsoft.AspNetCore.WebUtilities;
+using System.Web;
 using Microsoft.Extensions.Options;
 
 namespace JwtIssuer.Redirects;
@@ -102,7 +102,7 @@ public sealed class RedirectPolicy
         var query = queryStart < 0 ? [] : rest[queryStart..];
 
         // Comm100 reads its query case-insensitively; a second jwt could win over ours.
-        if (query.Length > 1 && QueryHelpers.ParseQuery(query.ToString()).Keys.Any(key => string.Equals(key.Trim(), "jwt", StringComparison.OrdinalIgnoreCase)))
+        if (HasJwtParameter(query))
         {
             return RedirectDecision.Reject(RedirectRejection.HasJwtParameter);
         }
@@ -123,10 +123,43 @@ public sealed class RedirectPolicy
     public static string AppendToken(string allowedUrl, string token)
     {
         ArgumentNullException.ThrowIfNull(allowedUrl);
-        var separator = !allowedUrl.Contains('?', StringComparison.Ordinal) ? "?"
-            : allowedUrl.EndsWith('?') || allowedUrl.EndsWith('&') ? string.Empty
+        // The query starts at the first '?'; a later '?' is data ("relayState=https://x/?"), so only an
+        // empty query or a trailing '&' may take "jwt=" without a separator of our own.
+        var queryStart = allowedUrl.IndexOf('?', StringComparison.Ordinal);
+        var separator = queryStart < 0 ? "?"
+            : queryStart == allowedUrl.Length - 1 || allowedUrl.EndsWith('&') ? string.Empty
             : "&";
         return string.Concat(allowedUrl, separator, "jwt=", Uri.EscapeDataString(token));
+    }
+
+    /// <summary>
+    /// True when any parameter name decodes to <c>jwt</c> under any parser a consumer might use:
+    /// '&amp;' or ';' separators, %XX, %uXXXX and '+' escapes, applied repeatedly, any case.
+    /// </summary>
+    private static bool HasJwtParameter(ReadOnlySpan<char> query)
+    {
+        foreach (var range in query.TrimStart('?').SplitAny('&', ';'))
+        {
+            var pair = query.TrimStart('?')[range];
+            var name = pair[..(pair.IndexOf('=') is var equals and >= 0 ? equals : pair.Length)].ToString();
+            for (var round = 0; round < 4 && name.Length >= 3; round++)
+            {
+                if (name.Trim().Equals("jwt", StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
+
+                var decoded = HttpUtility.UrlDecode(name);
+                if (decoded == name)
+                {
+                    break;
+                }
+
+                name = decoded;
+            }
+        }
+
+        return false;
     }
 
     private static bool SplitHostAndPort(ReadOnlySpan<char> authority, out ReadOnlySpan<char> host, out bool hasPort)

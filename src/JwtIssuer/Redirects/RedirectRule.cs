@@ -18,12 +18,9 @@ internal sealed record RedirectRule(string Consumer, string Scheme, string Host,
     public static RedirectRule? TryParse(string consumer, string configured, out string? error)
     {
         error = null;
-        if (string.IsNullOrWhiteSpace(configured)
-            || configured.AsSpan().ContainsAny(NotInConfiguredUrls)
-            || configured.Contains("/./", StringComparison.Ordinal)
-            || configured.Contains("/../", StringComparison.Ordinal))
+        if (string.IsNullOrWhiteSpace(configured) || configured.AsSpan().ContainsAny(NotInConfiguredUrls))
         {
-            error = "must be a plain absolute URL with no query, fragment, userinfo, percent-escapes or dot segments";
+            error = "must be a plain absolute URL with no query, fragment, userinfo or percent-escapes";
             return null;
         }
 
@@ -38,9 +35,25 @@ internal sealed record RedirectRule(string Consumer, string Scheme, string Host,
             return null;
         }
 
+        // Incoming paths are compared as sent, so the configured one must already be in the form Uri gives it:
+        // no dot segments ("/a/.." would silently become "/"), and not empty.
+        var afterScheme = configured.AsSpan(schemeEnd + 3);
+        var pathStart = afterScheme.IndexOf('/');
+        if (pathStart < 0 || !afterScheme[pathStart..].SequenceEqual(uri.AbsolutePath))
+        {
+            error = $"must spell out its path exactly as browsers send it (for example {uri.GetLeftPart(UriPartial.Authority)}{uri.AbsolutePath}), with no dot segments";
+            return null;
+        }
+
         // IPv6 literals keep their brackets, as they appear in a URL.
         var parsedHost = uri.HostNameType == UriHostNameType.IPv6 ? uri.Host : uri.IdnHost;
         var host = wildcard ? parsedHost[("wildcard".Length + 1)..] : parsedHost;
+        if (host.EndsWith('.'))
+        {
+            error = "ends its host with a dot; write the host without it";
+            return null;
+        }
+
         if (uri.Scheme == Uri.UriSchemeHttp && !(IsLoopback(parsedHost) && !wildcard))
         {
             error = "uses plain http; only https is allowed, except http on a loopback host (localhost, 127.0.0.1, [::1]) for local testing";
@@ -53,9 +66,9 @@ internal sealed record RedirectRule(string Consumer, string Scheme, string Host,
             return null;
         }
 
-        if (wildcard && !host.Contains('.', StringComparison.Ordinal))
+        if (wildcard && (!host.Contains('.', StringComparison.Ordinal) || char.IsAsciiDigit(host[^1])))
         {
-            error = "puts a wildcard over a top-level domain; use *. only in front of a registrable domain such as *.comm100.io";
+            error = "puts a wildcard over a top-level domain or an IP address; use *. only in front of a registrable domain such as *.comm100.io";
             return null;
         }
 
@@ -68,6 +81,18 @@ internal sealed record RedirectRule(string Consumer, string Scheme, string Host,
         && port == Port
         && string.Equals(path, Path, StringComparison.Ordinal)
         && (Wildcard ? MatchesOneLabelBelow(host) : string.Equals(host, Host, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>True when some URL would match both rules, so which consumer it belongs to would be ambiguous.</summary>
+    public bool Overlaps(RedirectRule other) =>
+        string.Equals(Scheme, other.Scheme, StringComparison.Ordinal)
+        && Port == other.Port
+        && string.Equals(Path, other.Path, StringComparison.Ordinal)
+        && (Wildcard, other.Wildcard) switch
+        {
+            (false, false) or (true, true) => string.Equals(Host, other.Host, StringComparison.Ordinal),
+            (true, false) => MatchesOneLabelBelow(other.Host),
+            (false, true) => other.MatchesOneLabelBelow(Host),
+        };
 
     private bool MatchesOneLabelBelow(string host)
     {

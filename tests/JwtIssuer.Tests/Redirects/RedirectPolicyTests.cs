@@ -24,6 +24,9 @@ public sealed class RedirectPolicyTests
     [InlineData("https://DASH11.Comm100.IO/api/agentSSO/jwt/Consumer?relayState=1")]
     [InlineData("HTTPS://dash11.comm100.io/api/agentSSO/jwt/Consumer")]
     [InlineData("https://dash11.comm100.io:443/api/agentSSO/jwt/Consumer")]
+    [InlineData("https://dash11.comm100.io:0443/api/agentSSO/jwt/Consumer")]
+    [InlineData(Allowed + "?relayState=https://elsewhere.example/?x=1")]
+    [InlineData(Allowed + "?jwtx=1&xjwt=2")]
     public void AcceptsConfiguredConsumerUrl(string url)
     {
         var decision = Policy().Evaluate(url);
@@ -97,6 +100,12 @@ public sealed class RedirectPolicyTests
     [InlineData(Allowed + "?jwt=forged", RedirectRejection.HasJwtParameter)]
     [InlineData(Allowed + "?relayState=1&JWT=forged", RedirectRejection.HasJwtParameter)]
     [InlineData(Allowed + "?relayState=1&%6Awt=forged", RedirectRejection.HasJwtParameter)]
+    [InlineData(Allowed + "?relayState=1&%u006Awt=forged", RedirectRejection.HasJwtParameter)]
+    [InlineData(Allowed + "?relayState=1&%256Awt=forged", RedirectRejection.HasJwtParameter)]
+    [InlineData(Allowed + "?relayState=1;jwt=forged", RedirectRejection.HasJwtParameter)]
+    [InlineData(Allowed + "?relayState=1&+jwt+=forged", RedirectRejection.HasJwtParameter)]
+    [InlineData(Allowed + "?jwt", RedirectRejection.HasJwtParameter)]
+    [InlineData("https://dash11.comm100.io:+443/api/agentSSO/jwt/Consumer", RedirectRejection.Malformed)]
     [InlineData("", RedirectRejection.Missing)]
     [InlineData(null, RedirectRejection.Missing)]
     public void RejectsBypassAttempt(string? url, RedirectRejection expected)
@@ -162,6 +171,19 @@ public sealed class RedirectPolicyTests
         Assert.Equal(allowed, Policy("http://localhost:8080/consumer").Evaluate(url).IsAllowed);
     }
 
+    [Theory]
+    [InlineData(Allowed + "?relayState=https://evil.example/?")]
+    [InlineData(Allowed + "??")]
+    [InlineData(Allowed + "?a&?")]
+    [InlineData(Allowed + "?relayState=x%3Fjwt%3Dforged")]
+    public void ConsumerReadsExactlyOurTokenAfterAppending(string url)
+    {
+        var location = new Uri(RedirectPolicy.AppendToken(url, "T"));
+
+        Assert.Equal("T", Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(location.Query)["jwt"].ToString());
+        Assert.Equal("T", System.Web.HttpUtility.ParseQueryString(location.Query).Get("jwt"));
+    }
+
     [Fact]
     public void MatchesIPv6LoopbackLiteral()
     {
@@ -174,6 +196,10 @@ public sealed class RedirectPolicyTests
     [InlineData(Allowed + "?relayState=a%2Bb%3D%3D", "https://dash11.comm100.io/api/agentSSO/jwt/Consumer?relayState=a%2Bb%3D%3D&jwt=T")]
     [InlineData(Allowed + "?", "https://dash11.comm100.io/api/agentSSO/jwt/Consumer?jwt=T")]
     [InlineData(Allowed + "?a=1&", "https://dash11.comm100.io/api/agentSSO/jwt/Consumer?a=1&jwt=T")]
+    // A later '?' is data: the token must never end up inside another parameter's value.
+    [InlineData(Allowed + "?relayState=https://evil.example/?", "https://dash11.comm100.io/api/agentSSO/jwt/Consumer?relayState=https://evil.example/?&jwt=T")]
+    [InlineData(Allowed + "??", "https://dash11.comm100.io/api/agentSSO/jwt/Consumer??&jwt=T")]
+    [InlineData(Allowed + "?a&?", "https://dash11.comm100.io/api/agentSSO/jwt/Consumer?a&?&jwt=T")]
     public void AppendsTokenAndKeepsTheQueryByteForByte(string url, string expected)
     {
         Assert.Equal(expected, RedirectPolicy.AppendToken(url, "T"));
