@@ -1,13 +1,12 @@
 using JwtIssuer.Server.Users;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace JwtIssuer.Server.Pages;
 
 [AllowAnonymous]
-public sealed class LoginModel(SignInManager<User> signIn) : PageModel
+public sealed class LoginModel(AgentSignIn signIn) : PageModel
 {
     public const int MaxEmailLength = 256;
     public const int MaxPasswordLength = 1024;
@@ -17,10 +16,10 @@ public sealed class LoginModel(SignInManager<User> signIn) : PageModel
     private const string GenericError = "The email or password is incorrect, or this account cannot sign in right now.";
 
     [BindProperty]
-    public string Email { get; set; } = string.Empty;
+    public string? Email { get; set; }
 
     [BindProperty]
-    public string Password { get; set; } = string.Empty;
+    public string? Password { get; set; }
 
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
@@ -34,17 +33,12 @@ public sealed class LoginModel(SignInManager<User> signIn) : PageModel
     public async Task<IActionResult> OnPostAsync()
     {
         // Bound before hashing, so a megabyte "password" costs no PBKDF2 time.
-        if (Email.Length is 0 or > MaxEmailLength || Password.Length is 0 or > MaxPasswordLength)
+        if (string.IsNullOrEmpty(Email) || Email.Length > MaxEmailLength
+            || string.IsNullOrEmpty(Password) || Password.Length > MaxPasswordLength
+            || !await signIn.SignInAsync(Email, Password))
         {
             Error = GenericError;
-            return Page();
-        }
-
-        var result = await signIn.PasswordSignInAsync(Email, Password, isPersistent: false, lockoutOnFailure: true);
-        if (!result.Succeeded)
-        {
-            Error = GenericError;
-            Password = string.Empty;
+            Password = null;
             return Page();
         }
 

@@ -31,7 +31,8 @@ internal static class UsersSetup
                 options.Lockout.AllowedForNewUsers = true;
                 options.Lockout.MaxFailedAccessAttempts = MaxFailedAccessAttempts;
                 options.Lockout.DefaultLockoutTimeSpan = LockoutDuration;
-                // Identity consults IUserConfirmation only when this is on; ours says "not disabled".
+                // Identity consults IUserConfirmation only when this is on; ours says "not disabled", so every
+                // SignInManager path (not only AgentSignIn) refuses a disabled user.
                 options.SignIn.RequireConfirmedAccount = true;
             })
             .AddSignInManager()
@@ -40,6 +41,7 @@ internal static class UsersSetup
             .AddEntityFrameworkStores<JwtIssuerDbContext>()
             .AddDefaultTokenProviders();
 
+        builder.Services.AddScoped<AgentSignIn>();
         builder.Services.AddScoped<ITokenAccessPolicy, ActiveUserAccessPolicy>();
         return builder;
     }

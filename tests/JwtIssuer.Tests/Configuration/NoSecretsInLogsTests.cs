@@ -32,6 +32,7 @@ public sealed class NoSecretsInLogsTests
         Assert.DoesNotContain(TestKeys.HsSecret, text, StringComparison.Ordinal);
         Assert.DoesNotContain(JwtIssuerApplication.DefaultPassword, text, StringComparison.Ordinal);
         Assert.DoesNotContain(Uri.EscapeDataString(JwtIssuerApplication.DefaultPassword), text, StringComparison.Ordinal);
+        Assert.DoesNotContain(JwtIssuerApplication.DefaultPassword.Replace(' ', '+'), text, StringComparison.Ordinal);
         Assert.DoesNotContain("a wrong password, also secret", text, StringComparison.Ordinal);
         Assert.DoesNotContain("PRIVATE KEY", text, StringComparison.Ordinal);
     }

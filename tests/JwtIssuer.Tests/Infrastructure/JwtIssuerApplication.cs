@@ -69,6 +69,9 @@ public sealed partial class JwtIssuerApplication : WebApplicationFactory<Program
     /// </summary>
     public FakeTimeProvider Time { get; } = new(DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
 
+    /// <summary>How many times a password was checked against a PBKDF2 hash.</summary>
+    public PasswordVerificationCounter PasswordVerifications { get; } = new();
+
     public FakeLogCollector Logs => Services.GetRequiredService<FakeLogCollector>();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -76,7 +79,12 @@ public sealed partial class JwtIssuerApplication : WebApplicationFactory<Program
         builder.UseEnvironment("Production");
         builder.ConfigureAppConfiguration(configuration => configuration.AddInMemoryCollection(Settings));
         builder.ConfigureLogging(logging => logging.ClearProviders().AddFakeLogging().SetMinimumLevel(LogLevel.Trace));
-        builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Time));
+        builder.ConfigureServices(services =>
+        {
+            services.AddSingleton<TimeProvider>(Time);
+            services.AddSingleton(PasswordVerifications);
+            services.AddScoped<IPasswordHasher<User>, CountingPasswordHasher>();
+        });
     }
 
     /// <summary>A client that keeps cookies (in <paramref name="cookies"/>, if given) and shows every redirect instead of following it.</summary>

@@ -1,9 +1,6 @@
 using System.Net;
 using JwtIssuer.Server.Users;
 using JwtIssuer.Tests.Infrastructure;
-using Microsoft.AspNetCore.Identity;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using static JwtIssuer.Tests.Infrastructure.JwtIssuerApplication;
 
 namespace JwtIssuer.Tests.Login;
@@ -53,6 +50,55 @@ public sealed class LoginTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, wrong.StatusCode);
         Assert.Contains(GenericError, await unknown.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Contains(GenericError, await wrong.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("nobody@example.com", DefaultPassword)]
+    [InlineData("agent@example.com", "not the password at all")]
+    [InlineData("disabled@example.com", DefaultPassword)]
+    [InlineData("locked@example.com", DefaultPassword)]
+    public async Task EveryFailedSignInCostsExactlyOnePasswordHash(string email, string password)
+    {
+        // Equal work is what makes the time equal: an early return for unknown, disabled or locked
+        // accounts would let anyone list the agents by timing the login form.
+        await _app.CreateUserAsync("agent@example.com");
+        await _app.CreateUserAsync("disabled@example.com");
+        await _app.CreateUserAsync("locked@example.com");
+        await _app.UpdateUserAsync("disabled@example.com", user => user.IsDisabled = true);
+        await _app.UpdateUserAsync("locked@example.com", user => user.LockoutEnd = DateTimeOffset.UtcNow.AddMinutes(10));
+        var before = _app.PasswordVerifications.Count;
+
+        var response = await PostLoginAsync(_app.CreateBrowserClient(), email, password);
+
+        Assert.Contains(GenericError, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(1, _app.PasswordVerifications.Count - before);
+    }
+
+    [Theory]
+    [InlineData("", DefaultPassword)]
+    [InlineData("agent@example.com", "")]
+    [InlineData(null, null)]
+    public async Task MissingFieldsGiveTheFormBackNotAnError(string? email, string? password)
+    {
+        await _app.CreateUserAsync("agent@example.com");
+        var client = _app.CreateBrowserClient();
+        var html = await (await client.GetAsync("/login")).Content.ReadAsStringAsync();
+        var token = System.Text.RegularExpressions.Regex.Match(html, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
+        var form = new Dictionary<string, string> { ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token) };
+        if (email is not null)
+        {
+            form["Email"] = email;
+        }
+
+        if (password is not null)
+        {
+            form["Password"] = password;
+        }
+
+        var response = await client.PostAsync("/login", new FormUrlEncodedContent(form));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains(GenericError, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -166,11 +212,14 @@ public sealed class LoginTests : IDisposable
     }
 
     [Fact]
-    public void HashesPasswordsWithAtLeast210000Pbkdf2Iterations()
+    public async Task StoresPasswordsAsPbkdf2Sha512WithAtLeast210000Iterations()
     {
-        var options = _app.Services.GetRequiredService<IOptions<PasswordHasherOptions>>().Value;
+        var user = await _app.CreateUserAsync("agent@example.com");
 
-        Assert.True(options.IterationCount >= 210_000);
-        Assert.Equal(PasswordHasherCompatibilityMode.IdentityV3, options.CompatibilityMode);
+        // Identity v3 format: 0x01, PRF (1 = HMAC-SHA256, 2 = HMAC-SHA512), iteration count, salt size; big-endian.
+        var hash = Convert.FromBase64String(user.PasswordHash!);
+        Assert.Equal(0x01, hash[0]);
+        Assert.Equal(2u, System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(hash.AsSpan(1)));
+        Assert.True(System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(hash.AsSpan(5)) >= 210_000);
     }
 }
