@@ -12,10 +12,14 @@ internal static class CommandLine
     public const int Failure = 1;
     public const int UsageError = 2;
 
-    private static readonly string[] Verbs = ["users", "config", "--help", "-h", "-?", "--version"];
+    private static readonly string[] RootOptions = ["--help", "-h", "-?", "--version"];
 
-    /// <summary>True when the arguments name a verb rather than server options such as <c>--urls</c>.</summary>
-    public static bool IsCommand(string[] args) => args.Length > 0 && Verbs.Contains(args[0], StringComparer.Ordinal);
+    /// <summary>
+    /// True when the first argument is a word (a verb, known or not) or asks for help, rather than a server
+    /// option such as <c>--urls</c> or <c>Key=Value</c>. A mistyped verb must fail, not start a server.
+    /// </summary>
+    public static bool IsCommand(string[] args) =>
+        args.Length > 0 && (RootOptions.Contains(args[0], StringComparer.Ordinal) || !(args[0].StartsWith('-') || args[0].Contains('=', StringComparison.Ordinal)));
 
     public static async Task<int> InvokeAsync(string[] args)
     {

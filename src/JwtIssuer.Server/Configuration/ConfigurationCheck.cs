@@ -1,4 +1,5 @@
 using JwtIssuer.Configuration;
+using JwtIssuer.Keys;
 using JwtIssuer.Server.Data;
 using JwtIssuer.Server.Sessions;
 using Microsoft.Extensions.Options;
@@ -6,7 +7,8 @@ using Microsoft.Extensions.Options;
 namespace JwtIssuer.Server.Configuration;
 
 /// <summary>
-/// Every configuration problem at once, found by reading each validated options value. Start-up and
+/// Every configuration problem at once, found by reading each validated options value and importing the
+/// signing keys. Start-up and
 /// <c>config check</c> both use it, so they can never disagree.
 /// </summary>
 internal static class ConfigurationCheck
@@ -16,15 +18,24 @@ internal static class ConfigurationCheck
         var failures = new List<string>();
         Read<DatabaseOptions>(services, failures);
         Read<AgentSessionOptions>(services, failures);
-        Read<JwtIssuerOptions>(services, failures);
+        Read(() => services.GetRequiredService<IOptions<JwtIssuerOptions>>().Value, failures);
+        if (failures.Count == 0)
+        {
+            // Keys are checked as they are imported, and imported only from valid options.
+            Read(services.GetRequiredService<SigningKeyRing>, failures);
+        }
+
         return failures;
     }
 
-    private static void Read<T>(IServiceProvider services, List<string> failures) where T : class
+    private static void Read<T>(IServiceProvider services, List<string> failures) where T : class =>
+        Read(() => services.GetRequiredService<IOptions<T>>().Value, failures);
+
+    private static void Read<T>(Func<T> read, List<string> failures)
     {
         try
         {
-            _ = services.GetRequiredService<IOptions<T>>().Value;
+            _ = read();
         }
         catch (OptionsValidationException ex)
         {

@@ -1,7 +1,6 @@
 using JwtIssuer.Keys;
 using JwtIssuer.Redirects;
 using JwtIssuer.Tokens;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace JwtIssuer.Configuration;
@@ -9,8 +8,9 @@ namespace JwtIssuer.Configuration;
 /// <summary>
 /// Checks the whole <c>JwtIssuer</c> section at start-up, so a bad setting stops the service with a message
 /// that names it instead of surfacing as a failed sign-in. Every problem is reported, not just the first.
+/// Key material is checked where it is imported, once: <see cref="SigningKeyRing"/>.
 /// </summary>
-internal sealed class JwtIssuerOptionsValidator(IHostEnvironment environment) : IValidateOptions<JwtIssuerOptions>
+internal sealed class JwtIssuerOptionsValidator : IValidateOptions<JwtIssuerOptions>
 {
     private const string Section = JwtIssuerOptions.SectionName;
 
@@ -26,15 +26,6 @@ internal sealed class JwtIssuerOptionsValidator(IHostEnvironment environment) : 
         if (options.SigningKeys.Count == 0)
         {
             errors.Add($"{Section}:SigningKeys is empty. Configure at least one key (HS256 Secret, or an RS256/ES256 PrivateKeyFile); see appsettings.example.json.");
-        }
-
-        foreach (var (id, key) in options.SigningKeys)
-        {
-            using var credentials = new DisposableKey(SigningKeyLoader.TryLoad(id, key, environment.ContentRootPath, out var error));
-            if (error is not null)
-            {
-                errors.Add(error);
-            }
         }
 
         if (options.Consumers.Count == 0)
@@ -119,23 +110,6 @@ internal sealed class JwtIssuerOptionsValidator(IHostEnvironment environment) : 
         else if (ClaimTemplate.TryParse(template, out var error) is null)
         {
             errors.Add($"{setting} {error}.");
-        }
-    }
-
-    /// <summary>Validation imports each key only to prove it loads; the imported key is released at once.</summary>
-    private readonly struct DisposableKey(Microsoft.IdentityModel.Tokens.SigningCredentials? credentials) : IDisposable
-    {
-        public void Dispose()
-        {
-            switch (credentials?.Key)
-            {
-                case Microsoft.IdentityModel.Tokens.RsaSecurityKey { Rsa: { } rsa }:
-                    rsa.Dispose();
-                    break;
-                case Microsoft.IdentityModel.Tokens.ECDsaSecurityKey { ECDsa: { } ecdsa }:
-                    ecdsa.Dispose();
-                    break;
-            }
         }
     }
 }

@@ -8,6 +8,7 @@ namespace JwtIssuer.Keys;
 /// <summary>
 /// Every configured signing key, imported once at start-up into long-lived credentials.
 /// Importing per request is several times slower for RSA and defeats IdentityModel's provider cache.
+/// A key that cannot be imported stops start-up with every such problem named.
 /// </summary>
 public sealed class SigningKeyRing
 {
@@ -19,11 +20,22 @@ public sealed class SigningKeyRing
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(environment);
 
+        var errors = new List<string>();
         foreach (var (id, key) in options.Value.SigningKeys)
         {
-            var credentials = SigningKeyLoader.TryLoad(id, key, environment.ContentRootPath, out var error)
-                ?? throw new OptionsValidationException(JwtIssuerOptions.SectionName, typeof(JwtIssuerOptions), [error!]);
-            _credentials.Add(id, credentials);
+            if (SigningKeyLoader.TryLoad(id, key, environment.ContentRootPath, out var error) is { } credentials)
+            {
+                _credentials.Add(id, credentials);
+            }
+            else
+            {
+                errors.Add(error!);
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new OptionsValidationException(JwtIssuerOptions.SectionName, typeof(JwtIssuerOptions), errors);
         }
     }
 

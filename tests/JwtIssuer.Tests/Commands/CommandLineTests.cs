@@ -97,6 +97,8 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Theory]
+    [InlineData("frobnicate")]
+    [InlineData("user", "list")]
     [InlineData("users", "frobnicate")]
     [InlineData("users", "add")]
     [InlineData("config", "check", "--bogus")]
@@ -121,14 +123,27 @@ public sealed class CommandLineTests : IDisposable
     [Fact]
     public async Task ConfigCheckFailsNamingEveryBadSetting()
     {
-        _app.Settings["JwtIssuer:SigningKeys:comm100-hs256:Secret"] = "too-short";
+        _app.Settings["JwtIssuer:Consumers:comm100:SigningKey"] = "missing-key";
         _app.Settings["JwtIssuer:Consumers:rsa:TokenLifetime"] = "03:00:00";
 
         var result = await RunAsync(null, "config", "check");
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains("JwtIssuer:SigningKeys:comm100-hs256", result.Stderr, StringComparison.Ordinal);
-        Assert.Contains("JwtIssuer:Consumers:rsa:TokenLifetime", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("error: JwtIssuer:Consumers:comm100:SigningKey 'missing-key'", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("error: JwtIssuer:Consumers:rsa:TokenLifetime", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ConfigCheckFailsOnABadKeyWithoutShowingIt()
+    {
+        _app.Settings["JwtIssuer:SigningKeys:comm100-hs256:Secret"] = "too-short";
+        _app.Settings["JwtIssuer:SigningKeys:ec-test:PrivateKeyPem"] = TestKeys.Rsa.ExportSubjectPublicKeyInfoPem();
+
+        var result = await RunAsync(null, "config", "check");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("error: JwtIssuer:SigningKeys:comm100-hs256: the HS256 secret is 9 bytes", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("error: JwtIssuer:SigningKeys:ec-test", result.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("too-short", result.Stderr + result.Stdout, StringComparison.Ordinal);
     }
 }
