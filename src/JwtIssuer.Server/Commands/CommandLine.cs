@@ -62,16 +62,14 @@ internal static class CommandLine
         }
     }
 
-    /// <summary>The server's services without a listener: same configuration, same database, migrated.</summary>
-    public static async Task<WebApplication> BuildHostAsync(CancellationToken cancellationToken)
+    /// <summary>The server's services without a listener: same configuration, same database.</summary>
+    public static WebApplication BuildHost()
     {
         var builder = WebApplication.CreateBuilder();
         // Framework logs would bury the one line of output a script reads.
         builder.Logging.ClearProviders();
         builder.AddServerServices();
-        var app = builder.Build();
-        await Data.DatabaseSetup.MigrateDatabaseAsync(app.Services, cancellationToken);
-        return app;
+        return builder.Build();
     }
 }
 

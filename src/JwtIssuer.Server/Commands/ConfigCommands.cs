@@ -14,10 +14,7 @@ internal static class ConfigCommands
         var check = new Command("check", "Validate configuration as start-up does; print consumers and keys; exit 1 on error.");
         check.SetAction(async (parse, ct) =>
         {
-            var builder = WebApplication.CreateBuilder();
-            builder.Logging.ClearProviders();
-            builder.AddServerServices();
-            await using var app = builder.Build();
+            await using var app = CommandLine.BuildHost();
 
             if (ConfigurationCheck.Failures(app.Services) is { Count: > 0 } failures)
             {

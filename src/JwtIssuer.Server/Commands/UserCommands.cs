@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text;
+using JwtIssuer.Server.Data;
 using JwtIssuer.Server.Users;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -89,7 +90,8 @@ internal static class UserCommands
 
     private static async Task<int> RunAsync(Func<UserManager<User>, Task> action, CancellationToken cancellationToken)
     {
-        await using var app = await CommandLine.BuildHostAsync(cancellationToken);
+        await using var app = CommandLine.BuildHost();
+        await app.Services.MigrateDatabaseAsync(cancellationToken);
         await using var scope = app.Services.CreateAsyncScope();
         await action(scope.ServiceProvider.GetRequiredService<UserManager<User>>());
         return CommandLine.Success;

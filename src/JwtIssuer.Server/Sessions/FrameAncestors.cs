@@ -1,4 +1,4 @@
-using JwtIssuer.Configuration;
+using JwtIssuer.Redirects;
 using Microsoft.Extensions.Options;
 
 namespace JwtIssuer.Server.Sessions;
@@ -10,10 +10,9 @@ namespace JwtIssuer.Server.Sessions;
 /// </summary>
 internal sealed class FrameAncestors
 {
-    public FrameAncestors(IOptions<JwtIssuerOptions> issuer, IOptions<AgentSessionOptions> session)
+    public FrameAncestors(RedirectPolicy consumers, IOptions<AgentSessionOptions> session)
     {
-        var consumerOrigins = issuer.Value.Consumers.Values.SelectMany(consumer => consumer.RedirectUrls).Select(ConsumerOrigin);
-        var origins = consumerOrigins
+        var origins = consumers.ConsumerOrigins
             .Concat(session.Value.FrameAncestors.Select(ToOrigin))
             .OfType<string>()
             .Distinct(StringComparer.OrdinalIgnoreCase);
@@ -22,15 +21,6 @@ internal sealed class FrameAncestors
 
     /// <summary>The CSP directive, for example <c>frame-ancestors 'self' https://dash11.comm100.io</c>.</summary>
     public string ContentSecurityPolicy { get; }
-
-    private static string? ConsumerOrigin(string url)
-    {
-        // CSP accepts a "*." host wildcard, Uri does not: parse with a stand-in label.
-        const string Wildcard = "://*.", StandIn = "://wildcard.";
-        return url.Contains(Wildcard, StringComparison.Ordinal)
-            ? ToOrigin(url.Replace(Wildcard, StandIn, StringComparison.Ordinal))?.Replace(StandIn, Wildcard, StringComparison.Ordinal)
-            : ToOrigin(url);
-    }
 
     /// <summary>The origin (<c>scheme://host[:port]</c>) of an absolute http(s) URL, or null.</summary>
     public static string? ToOrigin(string url) =>

@@ -7,7 +7,7 @@ namespace JwtIssuer.Endpoints;
 /// The 302 that carries the token to the consumer. Not <c>TypedResults.Redirect</c>: that logs
 /// "redirecting to {url}", and the URL holds a live credential.
 /// </summary>
-public sealed class ConsumerRedirectResult(string location) : IResult, IStatusCodeHttpResult
+internal sealed class ConsumerRedirectResult(string location) : IResult, IStatusCodeHttpResult
 {
     /// <inheritdoc />
     public int? StatusCode => StatusCodes.Status302Found;

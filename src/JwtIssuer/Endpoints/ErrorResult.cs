@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http.Metadata;
 namespace JwtIssuer.Endpoints;
 
 /// <summary>An error answer: a small HTML page for a browser, <c>application/problem+json</c> for anything else.</summary>
-public sealed class ErrorResult(int statusCode, string title, string detail) : IResult, IStatusCodeHttpResult
+internal sealed class ErrorResult(int statusCode, string title, string detail) : IResult, IStatusCodeHttpResult
 {
     /// <inheritdoc />
     public int? StatusCode => statusCode;

@@ -25,6 +25,9 @@ public sealed class RedirectPolicy
                 ?? throw new OptionsValidationException(JwtIssuerOptions.SectionName, typeof(JwtIssuerOptions), [error!])))];
     }
 
+    /// <summary>The consumers' origins (with <c>*.</c> wildcards as configured), for CSP <c>frame-ancestors</c>.</summary>
+    public IEnumerable<string> ConsumerOrigins => _rules.Select(rule => rule.Origin).Distinct(StringComparer.Ordinal);
+
     /// <summary>Checks one <c>redirect_url</c> value exactly as it arrived (after the outer query decoding).</summary>
     public RedirectDecision Evaluate(string? url)
     {

@@ -82,6 +82,10 @@ internal sealed record RedirectRule(string Consumer, string Scheme, string Host,
         && string.Equals(path, Path, StringComparison.Ordinal)
         && (Wildcard ? MatchesOneLabelBelow(host) : string.Equals(host, Host, StringComparison.OrdinalIgnoreCase));
 
+    /// <summary>The rule as a CSP source expression: <c>https://dash11.comm100.io</c>, <c>https://*.comm100.io:8443</c>.</summary>
+    public string Origin =>
+        $"{Scheme}://{(Wildcard ? "*." : string.Empty)}{Host}{(Port == (Scheme == Uri.UriSchemeHttps ? 443 : 80) ? string.Empty : $":{Port}")}";
+
     /// <summary>True when some URL would match both rules, so which consumer it belongs to would be ambiguous.</summary>
     public bool Overlaps(RedirectRule other) =>
         string.Equals(Scheme, other.Scheme, StringComparison.Ordinal)
