@@ -117,20 +117,24 @@ public sealed partial class JwtIssuerApplication : WebApplicationFactory<Program
             ?? throw new InvalidOperationException($"no user {email}");
     }
 
+    /// <summary>Loads a page with a form and returns its antiforgery token (the client keeps the cookie).</summary>
+    public static async Task<string> AntiforgeryTokenAsync(HttpClient client, string path = "/login")
+    {
+        var page = await client.GetAsync(path);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        var token = AntiforgeryField().Match(await page.Content.ReadAsStringAsync()).Groups[1].Value;
+        Assert.NotEmpty(token);
+        return WebUtility.HtmlDecode(token);
+    }
+
     /// <summary>Posts the login form as a browser would (antiforgery token and cookie included).</summary>
     public static async Task<HttpResponseMessage> PostLoginAsync(HttpClient client, string email, string password, string? returnUrl = null)
     {
-        var page = await client.GetAsync(returnUrl is null ? "/login" : $"/login?ReturnUrl={Uri.EscapeDataString(returnUrl)}");
-        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
-        var html = await page.Content.ReadAsStringAsync();
-        var token = AntiforgeryField().Match(html).Groups[1].Value;
-        Assert.NotEmpty(token);
-
         var form = new Dictionary<string, string>
         {
             ["Email"] = email,
             ["Password"] = password,
-            ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token),
+            ["__RequestVerificationToken"] = await AntiforgeryTokenAsync(client, returnUrl is null ? "/login" : $"/login?ReturnUrl={Uri.EscapeDataString(returnUrl)}"),
         };
         if (returnUrl is not null)
         {

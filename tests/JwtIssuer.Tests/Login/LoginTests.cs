@@ -82,9 +82,7 @@ public sealed class LoginTests : IDisposable
     {
         await _app.CreateUserAsync("agent@example.com");
         var client = _app.CreateBrowserClient();
-        var html = await (await client.GetAsync("/login")).Content.ReadAsStringAsync();
-        var token = System.Text.RegularExpressions.Regex.Match(html, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
-        var form = new Dictionary<string, string> { ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token) };
+        var form = new Dictionary<string, string> { ["__RequestVerificationToken"] = await AntiforgeryTokenAsync(client) };
         if (email is not null)
         {
             form["Email"] = email;
@@ -201,10 +199,9 @@ public sealed class LoginTests : IDisposable
     {
         await _app.CreateUserAsync("agent@example.com");
         var client = await _app.CreateSignedInClientAsync("agent@example.com");
-        var home = await (await client.GetAsync("/")).Content.ReadAsStringAsync();
-        var token = System.Text.RegularExpressions.Regex.Match(home, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
+        var token = await AntiforgeryTokenAsync(client, "/");
 
-        var logout = await client.PostAsync("/logout", new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token) }));
+        var logout = await client.PostAsync("/logout", new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token }));
 
         Assert.Equal(HttpStatusCode.Redirect, logout.StatusCode);
         var response = await client.GetAsync(JwtUrl(Comm100Url));
