@@ -25,6 +25,7 @@ public static class JwtIssuerServiceCollectionExtensions
         services.TryAddSingleton<SigningKeyRing>();
         services.TryAddSingleton<RedirectPolicy>();
         services.TryAddSingleton<TokenMinter>();
+        services.TryAddSingleton<TokenVerifier>();
         services.TryAddSingleton<ITokenAccessPolicy, AllowAuthenticatedUsers>();
         services.AddHostedService<JwtIssuer.IssuerWarmup>();
         return services;

@@ -26,7 +26,9 @@ internal static class CommandLine
         var root = new RootCommand("JwtIssuer: mints Comm100 Agent SSO tokens. Run with no verb to serve.")
         {
             UserCommands.Create(),
+            KeygenCommand.Create(),
             ConfigCommands.Create(),
+            TokenCommands.Create(),
         };
 
         var parsed = root.Parse(args);

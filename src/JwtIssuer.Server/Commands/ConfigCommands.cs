@@ -15,36 +15,45 @@ internal static class ConfigCommands
         check.SetAction(async (parse, ct) =>
         {
             await using var app = CommandLine.BuildHost();
-
             if (ConfigurationCheck.Failures(app.Services) is { Count: > 0 } failures)
             {
                 throw new OptionsValidationException("configuration", typeof(JwtIssuerOptions), failures);
             }
 
             var issuer = app.Services.GetRequiredService<IOptions<JwtIssuerOptions>>().Value;
-
             var keys = app.Services.GetRequiredService<SigningKeyRing>();
             Console.WriteLine($"Environment: {app.Environment.EnvironmentName}");
             Console.WriteLine($"Issuer:      {issuer.Issuer}");
+            Console.WriteLine();
             Console.WriteLine("Signing keys:");
-            foreach (var id in keys.KeyIds)
+            foreach (var key in keys.Keys)
             {
-                var key = keys[id].Key;
-                // Sizes and algorithms only; secret material is never printed.
-                Console.WriteLine($"  {id,-24} {issuer.SigningKeys[id].Algorithm,-6} {key.KeySize} bits");
+                // Sizes and public fingerprints only: secret material is never printed.
+                var what = key.PublicKeyFingerprint is { } fingerprint
+                    ? $"{key.KeySize} bits, public key SHA-256 {fingerprint}"
+                    : $"secret, {key.KeySize / 8} bytes";
+                Console.WriteLine($"  {key.Id}: {key.Algorithm}, {what}");
             }
 
+            Console.WriteLine();
             Console.WriteLine("Consumers:");
             foreach (var (name, consumer) in issuer.Consumers)
             {
-                Console.WriteLine($"  {name}: aud={consumer.Audience} sub={consumer.Subject} key={consumer.SigningKey} " +
-                    $"lifetime={consumer.TokenLifetime ?? ConsumerOptions.DefaultTokenLifetime}");
+                var key = keys[consumer.SigningKey!];
+                Console.WriteLine($"  {name}: audience {consumer.Audience}, subject {consumer.Subject}, " +
+                    $"lifetime {consumer.TokenLifetime ?? ConsumerOptions.DefaultTokenLifetime}, key {key.Id} ({key.Algorithm})");
                 foreach (var url in consumer.RedirectUrls)
                 {
                     Console.WriteLine($"    {url}");
                 }
             }
 
+            foreach (var warning in keys.Warnings)
+            {
+                await Console.Error.WriteLineAsync($"warning: {warning}");
+            }
+
+            Console.WriteLine();
             Console.WriteLine("Configuration is valid.");
             return CommandLine.Success;
         });

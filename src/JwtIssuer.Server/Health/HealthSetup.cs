@@ -29,5 +29,5 @@ internal static class HealthSetup
 internal sealed class SigningKeysHealthCheck(SigningKeyRing keys) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(keys.KeyIds.Any() ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy("No signing key is loaded."));
+        Task.FromResult(keys.Keys.Any() ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy("No signing key is loaded."));
 }

@@ -12,9 +12,15 @@ public sealed class SigningKeyOptions
     /// <summary>A file holding the HS256 shared secret (a trailing newline is ignored).</summary>
     public string? SecretFile { get; set; }
 
-    /// <summary>An unencrypted PEM private key (PKCS#8, or PKCS#1/SEC1).</summary>
+    /// <summary>A PEM private key (PKCS#8, or PKCS#1/SEC1; encrypted PKCS#8 with a passphrase).</summary>
     public string? PrivateKeyPem { get; set; }
 
-    /// <summary>A file holding an unencrypted PEM private key.</summary>
+    /// <summary>A file holding a PEM private key.</summary>
     public string? PrivateKeyFile { get; set; }
+
+    /// <summary>The passphrase of an encrypted PKCS#8 private key (best set from an environment variable).</summary>
+    public string? PrivateKeyPassphrase { get; set; }
+
+    /// <summary>A file holding the passphrase of an encrypted PKCS#8 private key (a trailing newline is ignored).</summary>
+    public string? PrivateKeyPassphraseFile { get; set; }
 }

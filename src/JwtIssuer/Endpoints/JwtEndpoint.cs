@@ -17,13 +17,17 @@ public static partial class JwtEndpoint
 
     private const string LogCategory = "JwtIssuer.Endpoints.JwtEndpoint";
 
-    /// <summary>Maps <c>GET /api/jwt</c>. The host's authentication scheme decides who is signed in.</summary>
-    public static RouteHandlerBuilder MapJwtIssuer(this IEndpointRouteBuilder endpoints)
+    /// <summary>
+    /// Maps <c>GET /api/jwt</c> (the host's authentication scheme decides who is signed in) and
+    /// <c>GET /.well-known/jwks.json</c>.
+    /// </summary>
+    public static RouteGroupBuilder MapJwtIssuer(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        return endpoints.MapGet(Route, IssueAsync)
-            .WithName("IssueJwt")
-            .ExcludeFromDescription();
+        var group = endpoints.MapGroup(string.Empty).ExcludeFromDescription();
+        group.MapGet(Route, IssueAsync).WithName("IssueJwt");
+        group.MapGet(JwksEndpoint.Route, JwksEndpoint.Get).WithName("JsonWebKeySet");
+        return group;
     }
 
     internal static async Task<Results<ConsumerRedirectResult, ChallengeHttpResult, ErrorResult>> IssueAsync(

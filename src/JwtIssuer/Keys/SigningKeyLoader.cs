@@ -11,37 +11,42 @@ internal static class SigningKeyLoader
     internal const int MinimumSecretBytes = 32;
     internal const int MinimumRsaBits = 2048;
     private const string P256Oid = "1.2.840.10045.3.1.7";
+    private const UnixFileMode GroupOrOthers = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
+        | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
 
-    /// <summary>Loads the key; on failure returns null and a message that names the setting and the fix.</summary>
-    public static SigningCredentials? TryLoad(string id, SigningKeyOptions options, string contentRoot, out string? error)
+    /// <summary>
+    /// Loads the key; on failure returns null and a message that names the setting and the fix. Problems that
+    /// do not stop the key from working (a key file others can read) go to <paramref name="warnings"/>.
+    /// </summary>
+    public static SigningCredentials? TryLoad(string id, SigningKeyOptions options, string contentRoot, ICollection<string> warnings, out string? error)
     {
-        var setting = $"{JwtIssuerOptions.SectionName}:SigningKeys:{id}";
+        var source = new Source($"{JwtIssuerOptions.SectionName}:SigningKeys:{id}", contentRoot, warnings);
         try
         {
             return options.Algorithm switch
             {
-                SigningAlgorithms.HS256 => LoadSecret(id, options, setting, contentRoot, out error),
-                SigningAlgorithms.RS256 => LoadRsa(id, options, setting, contentRoot, out error),
-                SigningAlgorithms.ES256 => LoadEcdsa(id, options, setting, contentRoot, out error),
-                null or "" => Fail($"{setting}:Algorithm is missing. Set it to one of {string.Join(", ", SigningAlgorithms.All)}.", out error),
-                _ => Fail($"{setting}:Algorithm '{options.Algorithm}' is not supported. Use one of {string.Join(", ", SigningAlgorithms.All)} (upper case).", out error),
+                SigningAlgorithms.HS256 => LoadSecret(id, options, source, out error),
+                SigningAlgorithms.RS256 => LoadRsa(id, options, source, out error),
+                SigningAlgorithms.ES256 => LoadEcdsa(id, options, source, out error),
+                null or "" => Fail($"{source.Setting}:Algorithm is missing. Set it to one of {string.Join(", ", SigningAlgorithms.All)}.", out error),
+                _ => Fail($"{source.Setting}:Algorithm '{options.Algorithm}' is not supported. Use one of {string.Join(", ", SigningAlgorithms.All)} (upper case).", out error),
             };
         }
         catch (Exception ex) when (ex is CryptographicException or ArgumentException)
         {
             // The message says what the PEM parser disliked; it never contains key material.
-            return Fail($"{setting} could not be imported: {ex.Message}", out error);
+            return Fail($"{source.Setting} could not be imported: {ex.Message}", out error);
         }
     }
 
-    private static SigningCredentials? LoadSecret(string id, SigningKeyOptions options, string setting, string contentRoot, out string? error)
+    private static SigningCredentials? LoadSecret(string id, SigningKeyOptions options, Source source, out string? error)
     {
         if (options.PrivateKeyPem is not null || options.PrivateKeyFile is not null)
         {
-            return Fail($"{setting} is HS256 but sets PrivateKeyPem/PrivateKeyFile. HS256 takes Secret or SecretFile.", out error);
+            return Fail($"{source.Setting} is HS256 but sets PrivateKeyPem/PrivateKeyFile. HS256 takes Secret or SecretFile.", out error);
         }
 
-        var secret = ReadOneOf(options.Secret, options.SecretFile, $"{setting}:Secret", $"{setting}:SecretFile", contentRoot, out error);
+        var secret = source.ReadOneOf(options.Secret, options.SecretFile, "Secret", "SecretFile", out error);
         if (secret is null)
         {
             return null;
@@ -51,137 +56,121 @@ internal static class SigningKeyLoader
         var bytes = Encoding.UTF8.GetBytes(secret.TrimEnd('\r', '\n'));
         if (bytes.Length < MinimumSecretBytes)
         {
-            return Fail($"{setting}: the HS256 secret is {bytes.Length} bytes; at least {MinimumSecretBytes} are required. " +
-                "Generate one with `openssl rand -base64 32` and paste the same string into Comm100.", out error);
+            return Fail($"{source.Setting}: the HS256 secret is {bytes.Length} bytes; at least {MinimumSecretBytes} are required. " +
+                "Generate one with `jwt-issuer keygen HS256` and paste the same string into Comm100.", out error);
         }
 
         return new SigningCredentials(new SymmetricSecurityKey(bytes) { KeyId = id }, SecurityAlgorithms.HmacSha256);
     }
 
-    private static SigningCredentials? LoadRsa(string id, SigningKeyOptions options, string setting, string contentRoot, out string? error)
+    private static SigningCredentials? LoadRsa(string id, SigningKeyOptions options, Source source, out string? error)
     {
-        var pem = ReadPem(options, setting, contentRoot, out error);
-        if (pem is null)
+        var rsa = Import(RSA.Create(), options, source, out error);
+        if (rsa is null)
         {
             return null;
         }
 
-        var rsa = RSA.Create();
-        try
+        if (rsa.KeySize < MinimumRsaBits)
         {
-            rsa.ImportFromPem(pem);
-            if (!HasPrivateKey(() => rsa.ExportParameters(includePrivateParameters: true)))
-            {
-                rsa.Dispose();
-                return Fail($"{setting} holds only a public key. RS256 signing needs the private key (PEM 'BEGIN PRIVATE KEY'); the public key goes to Comm100.", out error);
-            }
-
-            if (rsa.KeySize < MinimumRsaBits)
-            {
-                var bits = rsa.KeySize;
-                rsa.Dispose();
-                return Fail($"{setting}: the RSA key is {bits} bits; at least {MinimumRsaBits} are required. Generate a new key pair locally.", out error);
-            }
-        }
-        catch
-        {
+            var bits = rsa.KeySize;
             rsa.Dispose();
-            throw;
+            return Fail($"{source.Setting}: the RSA key is {bits} bits; at least {MinimumRsaBits} are required. Generate a new one with `jwt-issuer keygen RS256`.", out error);
         }
 
         return new SigningCredentials(new RsaSecurityKey(rsa) { KeyId = id }, SecurityAlgorithms.RsaSha256);
     }
 
-    private static SigningCredentials? LoadEcdsa(string id, SigningKeyOptions options, string setting, string contentRoot, out string? error)
+    private static SigningCredentials? LoadEcdsa(string id, SigningKeyOptions options, Source source, out string? error)
     {
-        var pem = ReadPem(options, setting, contentRoot, out error);
-        if (pem is null)
+        var ecdsa = Import(ECDsa.Create(), options, source, out error);
+        if (ecdsa is null)
         {
             return null;
         }
 
-        var ecdsa = ECDsa.Create();
-        try
-        {
-            ecdsa.ImportFromPem(pem);
-            if (!HasPrivateKey(() => ecdsa.ExportParameters(includePrivateParameters: true)))
-            {
-                ecdsa.Dispose();
-                return Fail($"{setting} holds only a public key. ES256 signing needs the private key (PEM 'BEGIN PRIVATE KEY').", out error);
-            }
-
-            if (ecdsa.ExportParameters(includePrivateParameters: false).Curve.Oid.Value != P256Oid)
-            {
-                ecdsa.Dispose();
-                return Fail($"{setting}: ES256 needs a key on the P-256 curve (prime256v1/secp256r1).", out error);
-            }
-        }
-        catch
+        if (ecdsa.ExportParameters(includePrivateParameters: false).Curve.Oid.Value != P256Oid)
         {
             ecdsa.Dispose();
-            throw;
+            return Fail($"{source.Setting}: ES256 needs a key on the P-256 curve (prime256v1/secp256r1). Generate one with `jwt-issuer keygen ES256`.", out error);
         }
 
         return new SigningCredentials(new ECDsaSecurityKey(ecdsa) { KeyId = id }, SecurityAlgorithms.EcdsaSha256);
     }
 
-    private static string? ReadPem(SigningKeyOptions options, string setting, string contentRoot, out string? error)
-    {
-        if (options.Secret is not null || options.SecretFile is not null)
-        {
-            error = $"{setting} is {options.Algorithm} but sets Secret/SecretFile. {options.Algorithm} takes PrivateKeyPem or PrivateKeyFile.";
-            return null;
-        }
-
-        var pem = ReadOneOf(options.PrivateKeyPem, options.PrivateKeyFile, $"{setting}:PrivateKeyPem", $"{setting}:PrivateKeyFile", contentRoot, out error);
-        if (pem is not null && pem.Contains("ENCRYPTED PRIVATE KEY", StringComparison.Ordinal))
-        {
-            error = $"{setting} is an encrypted private key. Store it unencrypted with restrictive file permissions " +
-                "(`openssl pkcs8 -topk8 -nocrypt -in encrypted.pem -out key.pem`) or inject it as a secret.";
-            return null;
-        }
-
-        return pem;
-    }
-
-    /// <summary>Reads an inline value or a file, exactly one of which must be set.</summary>
-    private static string? ReadOneOf(string? inline, string? file, string inlineSetting, string fileSetting, string contentRoot, out string? error)
-    {
-        error = null;
-        if (!string.IsNullOrEmpty(inline) && !string.IsNullOrEmpty(file))
-        {
-            error = $"{inlineSetting} and {fileSetting} are both set; keep exactly one.";
-            return null;
-        }
-
-        if (!string.IsNullOrEmpty(inline))
-        {
-            return inline;
-        }
-
-        if (string.IsNullOrEmpty(file))
-        {
-            error = $"{inlineSetting} or {fileSetting} must be set.";
-            return null;
-        }
-
-        var path = Path.GetFullPath(file, contentRoot);
-        try
-        {
-            return File.ReadAllText(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            error = $"{fileSetting}: cannot read '{path}': {ex.Message}";
-            return null;
-        }
-    }
-
-    private static bool HasPrivateKey<T>(Func<T> exportPrivate)
+    /// <summary>Imports a private key PEM (encrypted PKCS#8 with its passphrase) into <paramref name="key"/>, which is disposed on failure.</summary>
+    private static T? Import<T>(T key, SigningKeyOptions options, Source source, out string? error) where T : AsymmetricAlgorithm
     {
         try
         {
-            exportPrivate();
+            if (options.Secret is not null || options.SecretFile is not null)
+            {
+                throw new KeyImportException($"{source.Setting} is {options.Algorithm} but sets Secret/SecretFile. {options.Algorithm} takes PrivateKeyPem or PrivateKeyFile.");
+            }
+
+            var pem = source.ReadOneOf(options.PrivateKeyPem, options.PrivateKeyFile, "PrivateKeyPem", "PrivateKeyFile", out error)
+                ?? throw new KeyImportException(error!);
+            if (pem.Contains("ENCRYPTED PRIVATE KEY", StringComparison.Ordinal))
+            {
+                if (options.PrivateKeyPassphrase is null && options.PrivateKeyPassphraseFile is null)
+                {
+                    throw new KeyImportException($"{source.Setting} is an encrypted private key but no passphrase is set. " +
+                        $"Set {source.Setting}:PrivateKeyPassphrase (from an environment variable) or {source.Setting}:PrivateKeyPassphraseFile.");
+                }
+
+                var passphrase = source.ReadOneOf(options.PrivateKeyPassphrase, options.PrivateKeyPassphraseFile, "PrivateKeyPassphrase", "PrivateKeyPassphraseFile", out error)
+                    ?? throw new KeyImportException(error!);
+                ImportEncrypted(key, pem, passphrase.TrimEnd('\r', '\n'));
+            }
+            else
+            {
+                key.ImportFromPem(pem);
+            }
+
+            if (!HasPrivateKey(key))
+            {
+                throw new KeyImportException($"{source.Setting} holds only a public key. {options.Algorithm} signing needs the private key (PEM 'BEGIN PRIVATE KEY'); the public key goes to the consumer.");
+            }
+
+            error = null;
+            return key;
+        }
+        catch (KeyImportException ex)
+        {
+            key.Dispose();
+            error = ex.Message;
+            return null;
+        }
+        catch
+        {
+            key.Dispose();
+            throw;
+        }
+    }
+
+    private static void ImportEncrypted(AsymmetricAlgorithm key, string pem, string passphrase)
+    {
+        switch (key)
+        {
+            case RSA rsa:
+                rsa.ImportFromEncryptedPem(pem, passphrase);
+                break;
+            case ECDsa ecdsa:
+                ecdsa.ImportFromEncryptedPem(pem, passphrase);
+                break;
+        }
+    }
+
+    private static bool HasPrivateKey(AsymmetricAlgorithm key)
+    {
+        try
+        {
+            _ = key switch
+            {
+                RSA rsa => rsa.ExportParameters(includePrivateParameters: true).D,
+                ECDsa ecdsa => ecdsa.ExportParameters(includePrivateParameters: true).D,
+                _ => null,
+            };
             return true;
         }
         catch (CryptographicException)
@@ -195,4 +184,49 @@ internal static class SigningKeyLoader
         error = message;
         return null;
     }
+
+    /// <summary>Where a key's settings live, and how its inline values and files are read.</summary>
+    private sealed record Source(string Setting, string ContentRoot, ICollection<string> Warnings)
+    {
+        /// <summary>Reads an inline value or a file, exactly one of which must be set.</summary>
+        public string? ReadOneOf(string? inline, string? file, string inlineName, string fileName, out string? error)
+        {
+            error = null;
+            if (!string.IsNullOrEmpty(inline) && !string.IsNullOrEmpty(file))
+            {
+                error = $"{Setting}:{inlineName} and {Setting}:{fileName} are both set; keep exactly one.";
+                return null;
+            }
+
+            if (!string.IsNullOrEmpty(inline))
+            {
+                return inline;
+            }
+
+            if (string.IsNullOrEmpty(file))
+            {
+                error = $"{Setting}:{inlineName} or {Setting}:{fileName} must be set.";
+                return null;
+            }
+
+            var path = Path.GetFullPath(file, ContentRoot);
+            try
+            {
+                var text = File.ReadAllText(path);
+                if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & GroupOrOthers) != 0)
+                {
+                    Warnings.Add($"{Setting}:{fileName} '{path}' can be read by other users; run `chmod 600 {path}`.");
+                }
+
+                return text;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                error = $"{Setting}:{fileName}: cannot read '{path}': {ex.Message}";
+                return null;
+            }
+        }
+    }
+
+    private sealed class KeyImportException(string message) : Exception(message);
 }

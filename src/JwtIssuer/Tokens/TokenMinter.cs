@@ -34,7 +34,7 @@ public sealed class TokenMinter
                 Parse(consumer.Subject),
                 [.. consumer.Claims.Select(claim => KeyValuePair.Create(claim.Key, Parse(claim.Value)))],
                 consumer.TokenLifetime ?? ConsumerOptions.DefaultTokenLifetime,
-                keys[consumer.SigningKey!]));
+                keys[consumer.SigningKey!].Credentials));
         }
     }
 

@@ -10,7 +10,10 @@ namespace JwtIssuer.Tests.Keys;
 public sealed class SigningKeyLoaderTests
 {
     private static SigningCredentials? Load(SigningKeyOptions options, out string? error) =>
-        SigningKeyLoader.TryLoad("k", options, Path.GetTempPath(), out error);
+        SigningKeyLoader.TryLoad("k", options, Path.GetTempPath(), [], out error);
+
+    private static string EncryptedRsaPem(string passphrase) =>
+        TestKeys.Rsa.ExportEncryptedPkcs8PrivateKeyPem(passphrase, new PbeParameters(PbeEncryptionAlgorithm.Aes256Cbc, HashAlgorithmName.SHA256, 100_000));
 
     [Fact]
     public void UsesTheSecretsUtf8BytesAsTheHmacKey()
@@ -49,13 +52,55 @@ public sealed class SigningKeyLoaderTests
     }
 
     [Fact]
-    public void RefusesEncryptedPrivateKeyWithAHowTo()
+    public void RefusesEncryptedPrivateKeyWithoutPassphraseNamingTheSettings()
     {
-        var encrypted = TestKeys.Rsa.ExportEncryptedPkcs8PrivateKeyPem("pw", new PbeParameters(PbeEncryptionAlgorithm.Aes256Cbc, HashAlgorithmName.SHA256, 100_000));
+        Assert.Null(Load(new SigningKeyOptions { Algorithm = "RS256", PrivateKeyPem = EncryptedRsaPem("pw") }, out var error));
+        Assert.Contains("encrypted private key but no passphrase", error, StringComparison.Ordinal);
+        Assert.Contains("JwtIssuer:SigningKeys:k:PrivateKeyPassphrase", error, StringComparison.Ordinal);
+    }
 
-        Assert.Null(Load(new SigningKeyOptions { Algorithm = "RS256", PrivateKeyPem = encrypted }, out var error));
-        Assert.Contains("encrypted private key", error, StringComparison.Ordinal);
-        Assert.Contains("-nocrypt", error, StringComparison.Ordinal);
+    [Fact]
+    public void ImportsEncryptedPrivateKeyWithPassphraseFromSettingOrFile()
+    {
+        var passphraseFile = Path.GetTempFileName();
+        File.WriteAllText(passphraseFile, "correct horse\n");
+
+        var inline = Load(new SigningKeyOptions { Algorithm = "RS256", PrivateKeyPem = EncryptedRsaPem("correct horse"), PrivateKeyPassphrase = "correct horse" }, out var inlineError);
+        var fromFile = Load(new SigningKeyOptions { Algorithm = "RS256", PrivateKeyPem = EncryptedRsaPem("correct horse"), PrivateKeyPassphraseFile = passphraseFile }, out var fileError);
+
+        Assert.Null(inlineError);
+        Assert.Null(fileError);
+        Assert.Equal(TestKeys.Rsa.ExportSubjectPublicKeyInfo(), ((RsaSecurityKey)inline!.Key).Rsa.ExportSubjectPublicKeyInfo());
+        Assert.NotNull(fromFile);
+    }
+
+    [Fact]
+    public void RefusesWrongPassphrase()
+    {
+        Assert.Null(Load(new SigningKeyOptions { Algorithm = "RS256", PrivateKeyPem = EncryptedRsaPem("right"), PrivateKeyPassphrase = "wrong" }, out var error));
+        Assert.StartsWith("JwtIssuer:SigningKeys:k could not be imported", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void WarnsWhenOtherUsersCanReadTheKeyFile()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        var file = Path.GetTempFileName();
+        File.WriteAllText(file, TestKeys.RsaPrivatePem);
+        var warnings = new List<string>();
+
+        File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        Assert.NotNull(SigningKeyLoader.TryLoad("k", new SigningKeyOptions { Algorithm = "RS256", PrivateKeyFile = file }, "/", warnings, out _));
+        Assert.Equal($"JwtIssuer:SigningKeys:k:PrivateKeyFile '{file}' can be read by other users; run `chmod 600 {file}`.", Assert.Single(warnings));
+
+        warnings.Clear();
+        File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        Assert.NotNull(SigningKeyLoader.TryLoad("k", new SigningKeyOptions { Algorithm = "RS256", PrivateKeyFile = file }, "/", warnings, out _));
+        Assert.Empty(warnings);
     }
 
     [Fact]

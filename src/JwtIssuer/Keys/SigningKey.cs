@@ -1,0 +1,77 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using Microsoft.IdentityModel.Tokens;
+
+namespace JwtIssuer.Keys;
+
+/// <summary>A loaded signing key: its id (the tokens' <c>kid</c>), algorithm, credentials and public description.</summary>
+public sealed class SigningKey
+{
+    internal SigningKey(string id, string algorithm, SigningCredentials credentials)
+    {
+        Id = id;
+        Algorithm = algorithm;
+        Credentials = credentials;
+        var publicKey = credentials.Key switch
+        {
+            RsaSecurityKey { Rsa: { } rsa } => rsa.ExportSubjectPublicKeyInfo(),
+            ECDsaSecurityKey { ECDsa: { } ecdsa } => ecdsa.ExportSubjectPublicKeyInfo(),
+            _ => null,
+        };
+        PublicKeyFingerprint = publicKey is null ? null : Convert.ToHexStringLower(SHA256.HashData(publicKey));
+        PublicJwk = ToPublicJwk(id, algorithm, credentials.Key);
+    }
+
+    /// <summary>The key id, sent as the token header's <c>kid</c>.</summary>
+    public string Id { get; }
+
+    /// <summary><c>HS256</c>, <c>RS256</c> or <c>ES256</c>.</summary>
+    public string Algorithm { get; }
+
+    /// <summary>Long-lived credentials, imported once.</summary>
+    public SigningCredentials Credentials { get; }
+
+    /// <summary>Key size in bits (for a shared secret, its length in bits).</summary>
+    public int KeySize => Credentials.Key.KeySize;
+
+    /// <summary>Lower-case hex SHA-256 of the public key's SubjectPublicKeyInfo (DER); null for a shared secret.</summary>
+    /// <remarks>The same as <c>openssl pkey -in key.pem -pubout -outform DER | sha256sum</c>.</remarks>
+    public string? PublicKeyFingerprint { get; }
+
+    /// <summary>The public key as a JWK, or null for a shared secret, which is never published.</summary>
+    internal JsonObject? PublicJwk { get; }
+
+    private static JsonObject? ToPublicJwk(string id, string algorithm, SecurityKey key)
+    {
+        // Built from the exported public parameters only, so no private member (d, p, q, ...) can slip in.
+        switch (key)
+        {
+            case RsaSecurityKey { Rsa: { } rsa }:
+                var rsaParameters = rsa.ExportParameters(includePrivateParameters: false);
+                return new JsonObject
+                {
+                    ["kty"] = "RSA",
+                    ["kid"] = id,
+                    ["use"] = "sig",
+                    ["alg"] = algorithm,
+                    ["n"] = Base64Url.EncodeToString(rsaParameters.Modulus),
+                    ["e"] = Base64Url.EncodeToString(rsaParameters.Exponent),
+                };
+            case ECDsaSecurityKey { ECDsa: { } ecdsa }:
+                var point = ecdsa.ExportParameters(includePrivateParameters: false).Q;
+                return new JsonObject
+                {
+                    ["kty"] = "EC",
+                    ["kid"] = id,
+                    ["use"] = "sig",
+                    ["alg"] = algorithm,
+                    ["crv"] = "P-256",
+                    ["x"] = Base64Url.EncodeToString(point.X),
+                    ["y"] = Base64Url.EncodeToString(point.Y),
+                };
+            default:
+                return null;
+        }
+    }
+}

@@ -1,0 +1,166 @@
+using System.Buffers.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using JwtIssuer.Configuration;
+using JwtIssuer.Keys;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace JwtIssuer.Tokens;
+
+/// <summary>
+/// Checks a token as a consumer would, with the configured keys, and says exactly what is wrong: the answer
+/// to "Comm100 says invalid token". Used by <c>jwt-issuer token verify</c>.
+/// </summary>
+public sealed class TokenVerifier(IOptions<JwtIssuerOptions> options, SigningKeyRing keys, TimeProvider time)
+{
+    /// <summary>How far the clocks of issuer and consumer may disagree.</summary>
+    public static readonly TimeSpan ClockTolerance = TimeSpan.FromSeconds(60);
+
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    private readonly JsonWebTokenHandler _handler = new();
+
+    /// <summary>Verifies <paramref name="token"/> against <paramref name="consumerName"/>'s key, or the consumer its <c>kid</c> points to.</summary>
+    public async Task<TokenVerification> VerifyAsync(string token, string? consumerName = null)
+    {
+        JsonWebToken jwt;
+        string header, payload;
+        try
+        {
+            jwt = new JsonWebToken(token.Trim());
+            header = Pretty(jwt.EncodedHeader);
+            payload = Pretty(jwt.EncodedPayload);
+        }
+        catch (Exception ex) when (ex is ArgumentException or SecurityTokenMalformedException or JsonException or FormatException)
+        {
+            return new TokenVerification(false, "not a signed JWT (expected three base64url parts: header.payload.signature)", null, null, null);
+        }
+
+        TokenVerification Invalid(string reason, string? consumer = null) => new(false, reason, consumer, header, payload);
+
+        if (string.IsNullOrEmpty(jwt.Alg) || jwt.Alg.Equals("none", StringComparison.OrdinalIgnoreCase))
+        {
+            return Invalid("alg 'none': an unsigned token is never accepted");
+        }
+
+        var issuer = options.Value;
+        var kid = string.IsNullOrEmpty(jwt.Kid) ? null : jwt.Kid;
+        if (kid is not null && !keys.TryGet(kid, out _))
+        {
+            return Invalid($"unknown kid '{kid}': no such key is configured (configured: {string.Join(", ", keys.Keys.Select(key => key.Id))})");
+        }
+
+        string name;
+        if (consumerName is not null)
+        {
+            if (!issuer.Consumers.ContainsKey(consumerName))
+            {
+                return Invalid($"unknown consumer '{consumerName}' (configured: {string.Join(", ", issuer.Consumers.Keys)})");
+            }
+
+            name = issuer.Consumers.Keys.First(key => string.Equals(key, consumerName, StringComparison.OrdinalIgnoreCase));
+        }
+        else if (ChooseConsumer(issuer, kid, jwt) is { } chosen)
+        {
+            name = chosen;
+        }
+        else
+        {
+            return Invalid(kid is null
+                ? "the header has no kid; name the consumer with --consumer"
+                : $"no consumer signs with key '{kid}'; name the consumer with --consumer");
+        }
+
+        var consumer = issuer.Consumers[name];
+        var key = keys[consumer.SigningKey!];
+        if (kid is not null && !string.Equals(kid, key.Id, StringComparison.OrdinalIgnoreCase))
+        {
+            return Invalid($"signed with key '{kid}', but consumer '{name}' signs with key '{key.Id}' (a key rotation half done?)", name);
+        }
+
+        if (!string.Equals(jwt.Alg, key.Algorithm, StringComparison.Ordinal))
+        {
+            return Invalid($"alg '{jwt.Alg}' does not match key '{key.Id}', which is {key.Algorithm}", name);
+        }
+
+        var result = await _handler.ValidateTokenAsync(token.Trim(), new TokenValidationParameters
+        {
+            ValidIssuer = issuer.Issuer,
+            ValidAudience = consumer.Audience,
+            IssuerSigningKey = key.Credentials.Key,
+            ValidAlgorithms = [key.Algorithm],
+            // Lifetime is checked below against the injected clock, with a reason that says by how much.
+            ValidateLifetime = false,
+        });
+        if (!result.IsValid)
+        {
+            return Invalid(Explain(result.Exception, jwt, key, name, consumer, issuer), name);
+        }
+
+        return CheckLifetime(jwt) is { } problem ? Invalid(problem, name) : new TokenVerification(true,
+            $"valid: signed by key '{key.Id}' ({key.Algorithm}) for consumer '{name}', expires in {Describe(jwt.ValidTo - time.GetUtcNow().UtcDateTime)}",
+            name, header, payload);
+    }
+
+    private static string? ChooseConsumer(JwtIssuerOptions issuer, string? kid, JsonWebToken jwt)
+    {
+        if (kid is null)
+        {
+            return null;
+        }
+
+        // Several consumers may share a key; the token's audience then tells them apart.
+        var candidates = issuer.Consumers.Where(consumer => string.Equals(consumer.Value.SigningKey, kid, StringComparison.OrdinalIgnoreCase)).ToList();
+        return candidates.FirstOrDefault(consumer => jwt.Audiences.Contains(consumer.Value.Audience, StringComparer.Ordinal)).Key
+            ?? candidates.FirstOrDefault().Key;
+    }
+
+    private string? CheckLifetime(JsonWebToken jwt)
+    {
+        if (!jwt.TryGetPayloadValue<long>("exp", out _))
+        {
+            return "no exp claim: the token never expires, which no consumer should accept";
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        if (now - jwt.ValidTo > ClockTolerance)
+        {
+            return $"expired {Describe(now - jwt.ValidTo)} ago (exp {jwt.ValidTo:u}, now {now:u}, tolerance {ClockTolerance.TotalSeconds:0} s)";
+        }
+
+        if (jwt.TryGetPayloadValue<long>("nbf", out _) && jwt.ValidFrom - now > ClockTolerance)
+        {
+            return $"not valid for another {Describe(jwt.ValidFrom - now)} (nbf {jwt.ValidFrom:u}): is a clock wrong?";
+        }
+
+        return null;
+    }
+
+    private static string Explain(Exception? exception, JsonWebToken jwt, SigningKey key, string name, ConsumerOptions consumer, JwtIssuerOptions issuer) => exception switch
+    {
+        SecurityTokenInvalidSignatureException or SecurityTokenSignatureKeyNotFoundException =>
+            $"bad signature: not signed by key '{key.Id}', or altered after signing",
+        SecurityTokenInvalidAudienceException =>
+            $"wrong audience '{string.Join(", ", jwt.Audiences)}': consumer '{name}' expects '{consumer.Audience}'",
+        SecurityTokenInvalidIssuerException =>
+            $"wrong issuer '{jwt.Issuer}': this service is '{issuer.Issuer}'",
+        SecurityTokenInvalidAlgorithmException =>
+            $"alg '{jwt.Alg}' is not allowed for key '{key.Id}' ({key.Algorithm})",
+        null => "invalid",
+        _ => exception.Message,
+    };
+
+    private static string Pretty(string base64Url) =>
+        JsonNode.Parse(Base64Url.DecodeFromChars(base64Url))?.ToJsonString(Indented) ?? "null";
+
+    /// <summary>"4m 12s", "2h 5m", "3d 1h": precise enough to tell clock skew from a stale token.</summary>
+    internal static string Describe(TimeSpan span)
+    {
+        span = span.Duration();
+        return span.TotalDays >= 1 ? $"{(int)span.TotalDays}d {span.Hours}h"
+            : span.TotalHours >= 1 ? $"{(int)span.TotalHours}h {span.Minutes}m"
+            : span.TotalMinutes >= 1 ? $"{(int)span.TotalMinutes}m {span.Seconds}s"
+            : $"{(int)span.TotalSeconds}s";
+    }
+}
