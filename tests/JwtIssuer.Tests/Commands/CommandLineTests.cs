@@ -108,16 +108,55 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
-    public async Task ConfigCheckPrintsConsumersAndKeysButNoSecret()
+    public async Task ConfigCheckPrintsConsumersAndKeysButNoSecretMaterial()
     {
         var result = await RunAsync(null, "config", "check");
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Contains("comm100-hs256", result.Stdout, StringComparison.Ordinal);
-        Assert.Contains("rsa-test", result.Stdout, StringComparison.Ordinal);
+        var fingerprint = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(TestKeys.Rsa.ExportSubjectPublicKeyInfo()));
+        Assert.Contains($"rsa-test: RS256, 2048 bits, public key SHA-256 {fingerprint}", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("comm100-hs256: HS256, secret, 43 bytes", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("comm100: audience Comm100, subject comm100, lifetime 00:05:00, key comm100-hs256 (HS256)", result.Stdout, StringComparison.Ordinal);
         Assert.Contains(Comm100Url, result.Stdout, StringComparison.Ordinal);
         Assert.Contains("Configuration is valid.", result.Stdout, StringComparison.Ordinal);
-        Assert.DoesNotContain(TestKeys.HsSecret, result.Stdout, StringComparison.Ordinal);
+
+        var output = result.Stdout + result.Stderr;
+        var secretBytes = System.Text.Encoding.UTF8.GetBytes(TestKeys.HsSecret);
+        var rsaPrivate = TestKeys.Rsa.ExportParameters(includePrivateParameters: true);
+        foreach (var forbidden in new[]
+        {
+            TestKeys.HsSecret,
+            Convert.ToBase64String(secretBytes),
+            System.Buffers.Text.Base64Url.EncodeToString(secretBytes),
+            Convert.ToHexString(secretBytes),
+            Convert.ToHexStringLower(secretBytes),
+            Convert.ToBase64String(rsaPrivate.D!),
+            System.Buffers.Text.Base64Url.EncodeToString(rsaPrivate.D!),
+            "PRIVATE KEY",
+        })
+        {
+            Assert.DoesNotContain(forbidden, output, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task TokenVerifyExitsZeroForAValidTokenAndOneWithTheReasonOtherwise()
+    {
+        await _app.CreateUserAsync("agent@example.com");
+        var client = await _app.CreateSignedInClientAsync("agent@example.com");
+        var token = TokenAssert.TokenFrom((await client.GetAsync(JwtUrl(RsaConsumerUrl))).Headers.Location!);
+
+        var valid = await RunAsync(null, "token", "verify", token);
+        var wrongConsumer = await RunAsync(null, "token", "verify", token, "--consumer", "comm100");
+        var garbage = await RunAsync(null, "token", "verify", "garbage");
+
+        Assert.Equal(0, valid.ExitCode);
+        Assert.Contains("\"kid\": \"rsa-test\"", valid.Stdout, StringComparison.Ordinal);
+        Assert.Contains("valid: signed by key 'rsa-test' (RS256) for consumer 'rsa'", valid.Stdout, StringComparison.Ordinal);
+        Assert.Equal(1, wrongConsumer.ExitCode);
+        Assert.Equal("error: invalid: signed with key 'rsa-test', but consumer 'comm100' signs with key 'comm100-hs256' (a key rotation half done?)", wrongConsumer.Stderr.Trim());
+        Assert.Equal(1, garbage.ExitCode);
+        Assert.StartsWith("error: invalid: not a signed JWT", garbage.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]
