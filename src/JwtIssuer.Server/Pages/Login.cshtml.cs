@@ -1,4 +1,5 @@
 using JwtIssuer.Server.Users;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -6,7 +7,9 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace JwtIssuer.Server.Pages;
 
 [AllowAnonymous]
-public sealed class LoginModel(AgentSignIn signIn) : PageModel
+// Antiforgery is validated in OnPostAsync, so a failure gets a page that says why instead of a blank 400.
+[IgnoreAntiforgeryToken]
+public sealed class LoginModel(AgentSignIn signIn, IAntiforgery antiforgery) : PageModel
 {
     public const int MaxEmailLength = 256;
     public const int MaxPasswordLength = 1024;
@@ -14,6 +17,10 @@ public sealed class LoginModel(AgentSignIn signIn) : PageModel
     // One message for every failure: unknown email, wrong password, locked out or disabled.
     // Don't reveal which accounts exist or which state they are in.
     private const string GenericError = "The email or password is incorrect, or this account cannot sign in right now.";
+
+    // Almost always a browser withholding our cookies because this page is framed by another site.
+    private const string CookiesMissingError = "Your browser did not send this site's cookies, so signing in here cannot work. " +
+        "If this page is inside another website's frame, ask your administrator to turn on Session:CrossSite; otherwise allow cookies and try again.";
 
     [BindProperty]
     public string? Email { get; set; }
@@ -32,6 +39,15 @@ public sealed class LoginModel(AgentSignIn signIn) : PageModel
 
     public async Task<IActionResult> OnPostAsync()
     {
+        if (!await antiforgery.IsRequestValidAsync(HttpContext))
+        {
+            Error = CookiesMissingError;
+            Password = null;
+            var page = Page();
+            page.StatusCode = StatusCodes.Status400BadRequest;
+            return page;
+        }
+
         // Bound before hashing, so a megabyte "password" costs no PBKDF2 time.
         if (string.IsNullOrEmpty(Email) || Email.Length > MaxEmailLength
             || string.IsNullOrEmpty(Password) || Password.Length > MaxPasswordLength

@@ -142,6 +142,8 @@ public sealed class LoginTests : IDisposable
         var response = await _app.CreateBrowserClient().PostAsync("/login", form);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("did not send this site&#x27;s cookies", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.DoesNotContain(response.Headers, header => header.Key == "Set-Cookie" && header.Value.Any(value => value.StartsWith("jwtissuer=", StringComparison.Ordinal)));
     }
 
     [Fact]

@@ -1,0 +1,65 @@
+using JwtIssuer.Server.Users;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace JwtIssuer.BrowserTests.Infrastructure;
+
+/// <summary>The real issuer, in Production, listening with Kestrel over HTTPS on the localhost site.</summary>
+public sealed class IssuerApplication : WebApplicationFactory<Program>
+{
+    private readonly Dictionary<string, string?> _settings;
+
+    public IssuerApplication(IReadOnlyDictionary<string, string?> settings)
+    {
+        var port = Sites.FreePort();
+        Origin = $"https://{Sites.IssuerHost}:{port}";
+        DataDirectory = Directory.CreateTempSubdirectory("jwt-issuer-browser-").FullName;
+        _settings = new Dictionary<string, string?>(settings)
+        {
+            ["JwtIssuer:Issuer"] = Origin,
+            ["Database:ConnectionString"] = $"Data Source={Path.Combine(DataDirectory, "jwt-issuer.db")}",
+            ["DataProtection:KeysPath"] = Path.Combine(DataDirectory, "dataprotection"),
+        };
+        UseKestrel(kestrel => kestrel.ListenLocalhost(port, listen => listen.UseHttps(TestCertificate.Instance)));
+    }
+
+    public string Origin { get; }
+
+    public string DataDirectory { get; }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Production");
+        builder.ConfigureAppConfiguration(configuration => configuration.AddInMemoryCollection(_settings));
+    }
+
+    public async Task CreateUserAsync(string email, string password)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<User>>();
+        var result = await users.CreateAsync(new User { UserName = email, Email = email, EmailConfirmed = true, CreatedAt = DateTimeOffset.UtcNow }, password);
+        Assert.True(result.Succeeded, string.Join(" ", result.Errors.Select(error => error.Description)));
+    }
+
+    public async Task DisableUserAsync(string email)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<User>>();
+        var user = await users.FindByEmailAsync(email) ?? throw new InvalidOperationException(email);
+        user.IsDisabled = true;
+        Assert.True((await users.UpdateAsync(user)).Succeeded);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+    }
+}

@@ -1,0 +1,105 @@
+using System.Security.Cryptography;
+using JwtIssuer.BrowserTests.Apps;
+using Microsoft.Playwright;
+
+namespace JwtIssuer.BrowserTests.Infrastructure;
+
+/// <summary>
+/// One deployment of the flow: the issuer on localhost, the reference consumer on 127.0.0.1, the embedding app
+/// on localhost (same site as the issuer) or on 127.0.0.2 (a third site), and a fresh Chromium profile.
+/// </summary>
+public sealed class SsoWorld : IAsyncDisposable
+{
+    public const string Email = "agent@example.com";
+    public const string Password = "a long test passphrase";
+
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+
+    private SsoWorld(ReferenceConsumer consumer, EmbeddingApp embedding, EmbeddingApp stranger, IssuerApplication issuer)
+    {
+        Consumer = consumer;
+        Embedding = embedding;
+        Stranger = stranger;
+        Issuer = issuer;
+    }
+
+    public ReferenceConsumer Consumer { get; }
+
+    /// <summary>The app that embeds the console and is listed in Session:FrameAncestors.</summary>
+    public EmbeddingApp Embedding { get; }
+
+    /// <summary>A page on a site that is not allowed to frame the issuer.</summary>
+    public EmbeddingApp Stranger { get; }
+
+    public IssuerApplication Issuer { get; }
+
+    public IPage Page { get; private set; } = null!;
+
+    /// <summary>The consumer's agent console inside the embedding app's iframe.</summary>
+    public IFrameLocator Console => Page.FrameLocator("#console");
+
+    /// <param name="embeddingHost"><see cref="Sites.IssuerHost"/> (same site) or <see cref="Sites.ThirdHost"/> (cross site).</param>
+    /// <param name="crossSite">The issuer's Session:CrossSite setting.</param>
+    public static async Task<SsoWorld> StartAsync(string embeddingHost, bool crossSite)
+    {
+        var (playwright, browser) = await Chromium.LaunchAsync();
+        var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        var consumer = await ReferenceConsumer.StartAsync(secret);
+        var embedding = await EmbeddingApp.StartAsync(embeddingHost, () => consumer.ConsoleUrl);
+        var stranger = await EmbeddingApp.StartAsync(embeddingHost == Sites.ThirdHost ? "127.0.0.3" : Sites.ThirdHost, () => consumer.ConsoleUrl);
+        var issuer = new IssuerApplication(new Dictionary<string, string?>
+        {
+            ["JwtIssuer:Consumers:comm100:RedirectUrls:0"] = consumer.ConsumerUrl,
+            ["JwtIssuer:Consumers:comm100:SigningKey"] = "comm100",
+            ["JwtIssuer:SigningKeys:comm100:Algorithm"] = "HS256",
+            ["JwtIssuer:SigningKeys:comm100:Secret"] = secret,
+            ["Session:FrameAncestors:0"] = embedding.Origin,
+            ["Session:CrossSite"] = crossSite ? "true" : "false",
+        });
+        issuer.StartServer();
+        consumer.IssuerOrigin = issuer.Origin;
+        await issuer.CreateUserAsync(Email, Password);
+
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions { IgnoreHTTPSErrors = true, ViewportSize = new() { Width = 900, Height = 520 } });
+        return new SsoWorld(consumer, embedding, stranger, issuer)
+        {
+            _playwright = playwright,
+            _browser = browser,
+            Page = await context.NewPageAsync(),
+        };
+    }
+
+    /// <summary>Signs in on the issuer's own login page, at top level.</summary>
+    public async Task SignInAtTopLevelAsync()
+    {
+        await Page.GotoAsync($"{Issuer.Origin}/login");
+        await SignInAsync(Page.GetByLabel("Email"), Page.GetByLabel("Password"), Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }));
+        await Assertions.Expect(Page.GetByText($"Signed in as {Email}")).ToBeVisibleAsync();
+    }
+
+    /// <summary>Fills in the issuer's login form shown inside the console iframe.</summary>
+    public Task SignInInsideTheIframeAsync() =>
+        SignInAsync(Console.GetByLabel("Email"), Console.GetByLabel("Password"), Console.GetByRole(AriaRole.Button, new() { Name = "Sign in" }));
+
+    private static async Task SignInAsync(ILocator email, ILocator password, ILocator button)
+    {
+        await email.FillAsync(Email);
+        await password.FillAsync(Password);
+        await button.ClickAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.DisposeAsync();
+        }
+
+        _playwright?.Dispose();
+        await Issuer.DisposeAsync();
+        await Embedding.DisposeAsync();
+        await Stranger.DisposeAsync();
+        await Consumer.DisposeAsync();
+    }
+}
