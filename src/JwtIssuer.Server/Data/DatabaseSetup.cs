@@ -14,10 +14,17 @@ internal static class DatabaseSetup
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
-        builder.Services.AddDbContext<JwtIssuerDbContext>((services, options) =>
+        builder.Services.AddDbContext<SqliteDbContext>((services, options) =>
             options.UseSqlite(SqliteConnectionString(
                 services.GetRequiredService<IOptions<DatabaseOptions>>().Value,
                 services.GetRequiredService<IHostEnvironment>().ContentRootPath)));
+        builder.Services.AddDbContext<PostgresDbContext>((services, options) =>
+            options.UseNpgsql(services.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString));
+        // Everything else asks for the provider-neutral context; configuration decides which one it is.
+        builder.Services.AddScoped<JwtIssuerDbContext>(services =>
+            services.GetRequiredService<IOptions<DatabaseOptions>>().Value.IsPostgres
+                ? services.GetRequiredService<PostgresDbContext>()
+                : services.GetRequiredService<SqliteDbContext>());
         return builder;
     }
 
@@ -42,11 +49,19 @@ internal static class DatabaseSetup
     /// </summary>
     public static string DataDirectory(DatabaseOptions options, string contentRoot)
     {
+        if (options.IsPostgres)
+        {
+            return contentRoot;
+        }
+
         var source = new SqliteConnectionStringBuilder(options.ConnectionString).DataSource;
         return IsFile(source) ? Path.GetDirectoryName(Path.GetFullPath(source, contentRoot)) ?? contentRoot : contentRoot;
     }
 
-    /// <summary>Creates the database or applies pending migrations before the first request.</summary>
+    /// <summary>
+    /// Creates the database or applies pending migrations before the first request. EF Core takes a database
+    /// lock around this, so instances that start at the same moment do not race.
+    /// </summary>
     public static async Task MigrateDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
     {
         await using var scope = services.CreateAsyncScope();

@@ -2,6 +2,7 @@ using JwtIssuer.Server.Data;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.Identity;
@@ -54,8 +55,15 @@ internal static class SessionSetup
         services.AddOptions<DataProtectionOptions>()
             .Configure<IOptions<DataProtectionSettings>>((options, settings) => options.ApplicationDiscriminator = settings.Value.ApplicationName);
         services.AddOptions<KeyManagementOptions>()
-            .Configure<IOptions<DataProtectionSettings>, IOptions<DatabaseOptions>, IHostEnvironment, ILoggerFactory>((options, settings, database, environment, loggers) =>
+            .Configure<IOptions<DataProtectionSettings>, IOptions<DatabaseOptions>, IHostEnvironment, ILoggerFactory, IServiceProvider>((options, settings, database, environment, loggers, provider) =>
             {
+                if (database.Value.IsPostgres)
+                {
+                    // Every instance reads and writes the one key ring, so any instance decrypts any other's cookie.
+                    options.XmlRepository = new EntityFrameworkCoreXmlRepository<JwtIssuerDbContext>(provider, loggers);
+                    return;
+                }
+
                 var root = environment.ContentRootPath;
                 var path = settings.Value.KeysPath is { Length: > 0 } configured
                     ? Path.GetFullPath(configured, root)

@@ -8,9 +8,9 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 #nullable disable
 
-namespace JwtIssuer.Server.Data.Migrations
+namespace JwtIssuer.Server.Data.Migrations.Sqlite
 {
-    [DbContext(typeof(JwtIssuerDbContext))]
+    [DbContext(typeof(SqliteDbContext))]
     [Migration("20261124085308_InitialCreate")]
     partial class InitialCreate
     {
