@@ -81,7 +81,7 @@ internal static partial class KeygenCommand
         using AsymmetricAlgorithm key = algorithm == SigningAlgorithms.RS256 ? RSA.Create(bits) : ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var privatePem = key.ExportPkcs8PrivateKeyPem();
         var publicPem = key.ExportSubjectPublicKeyInfoPem();
-        var fingerprint = Convert.ToHexStringLower(SHA256.HashData(key.ExportSubjectPublicKeyInfo()));
+        var fingerprint = SigningKey.FingerprintOf(key);
         var privateFile = Path.Combine(folder, $"{keyId}.private.pem");
         var publicFile = Path.Combine(folder, $"{keyId}.public.pem");
         WriteFiles(force, (privateFile, privatePem, Private: true), (publicFile, publicPem, Private: false));
@@ -141,13 +141,25 @@ internal static partial class KeygenCommand
                     : UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
             }
 
-            using (var writer = new StreamWriter(temporary, options))
+            try
             {
-                writer.Write(content);
-                writer.Write('\n');
-            }
+                using (var stream = new FileStream(temporary, options))
+                {
+                    stream.Write(System.Text.Encoding.ASCII.GetBytes(content + "\n"));
+                    stream.Flush(flushToDisk: true);
+                }
 
-            File.Move(temporary, path, overwrite: true);
+                // Without --force the rename itself refuses an existing file, so a concurrent run cannot win silently.
+                File.Move(temporary, path, overwrite: force);
+            }
+            catch (IOException) when (!force && File.Exists(path))
+            {
+                throw new CommandFailedException($"{path} already exists; choose another --id, or pass --force to replace it");
+            }
+            finally
+            {
+                File.Delete(temporary);
+            }
         }
     }
 

@@ -13,13 +13,12 @@ public sealed class SigningKey
         Id = id;
         Algorithm = algorithm;
         Credentials = credentials;
-        var publicKey = credentials.Key switch
+        PublicKeyFingerprint = credentials.Key switch
         {
-            RsaSecurityKey { Rsa: { } rsa } => rsa.ExportSubjectPublicKeyInfo(),
-            ECDsaSecurityKey { ECDsa: { } ecdsa } => ecdsa.ExportSubjectPublicKeyInfo(),
+            RsaSecurityKey { Rsa: { } rsa } => FingerprintOf(rsa),
+            ECDsaSecurityKey { ECDsa: { } ecdsa } => FingerprintOf(ecdsa),
             _ => null,
         };
-        PublicKeyFingerprint = publicKey is null ? null : Convert.ToHexStringLower(SHA256.HashData(publicKey));
         PublicJwk = ToPublicJwk(id, algorithm, credentials.Key);
     }
 
@@ -38,6 +37,13 @@ public sealed class SigningKey
     /// <summary>Lower-case hex SHA-256 of the public key's SubjectPublicKeyInfo (DER); null for a shared secret.</summary>
     /// <remarks>The same as <c>openssl pkey -in key.pem -pubout -outform DER | sha256sum</c>.</remarks>
     public string? PublicKeyFingerprint { get; }
+
+    /// <summary>Lower-case hex SHA-256 of a key's SubjectPublicKeyInfo (DER), as <c>sha256sum</c> prints it.</summary>
+    public static string FingerprintOf(AsymmetricAlgorithm key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return Convert.ToHexStringLower(SHA256.HashData(key.ExportSubjectPublicKeyInfo()));
+    }
 
     /// <summary>The public key as a JWK, or null for a shared secret, which is never published.</summary>
     internal JsonObject? PublicJwk { get; }

@@ -41,7 +41,7 @@ internal static class SigningKeyLoader
 
     private static SigningCredentials? LoadSecret(string id, SigningKeyOptions options, Source source, out string? error)
     {
-        if (options.PrivateKeyPem is not null || options.PrivateKeyFile is not null)
+        if (!string.IsNullOrEmpty(options.PrivateKeyPem) || !string.IsNullOrEmpty(options.PrivateKeyFile))
         {
             return Fail($"{source.Setting} is HS256 but sets PrivateKeyPem/PrivateKeyFile. HS256 takes Secret or SecretFile.", out error);
         }
@@ -103,16 +103,22 @@ internal static class SigningKeyLoader
     {
         try
         {
-            if (options.Secret is not null || options.SecretFile is not null)
+            if (!string.IsNullOrEmpty(options.Secret) || !string.IsNullOrEmpty(options.SecretFile))
             {
                 throw new KeyImportException($"{source.Setting} is {options.Algorithm} but sets Secret/SecretFile. {options.Algorithm} takes PrivateKeyPem or PrivateKeyFile.");
             }
 
             var pem = source.ReadOneOf(options.PrivateKeyPem, options.PrivateKeyFile, "PrivateKeyPem", "PrivateKeyFile", out error)
                 ?? throw new KeyImportException(error!);
+            if (pem.Contains("Proc-Type: 4,ENCRYPTED", StringComparison.Ordinal))
+            {
+                throw new KeyImportException($"{source.Setting} is a legacy encrypted PEM, which .NET cannot read. " +
+                    "Convert it to PKCS#8: `openssl pkcs8 -topk8 -in old.pem -out key.pem` (keeps a passphrase) or add -nocrypt.");
+            }
+
             if (pem.Contains("ENCRYPTED PRIVATE KEY", StringComparison.Ordinal))
             {
-                if (options.PrivateKeyPassphrase is null && options.PrivateKeyPassphraseFile is null)
+                if (string.IsNullOrEmpty(options.PrivateKeyPassphrase) && string.IsNullOrEmpty(options.PrivateKeyPassphraseFile))
                 {
                     throw new KeyImportException($"{source.Setting} is an encrypted private key but no passphrase is set. " +
                         $"Set {source.Setting}:PrivateKeyPassphrase (from an environment variable) or {source.Setting}:PrivateKeyPassphraseFile.");
@@ -120,7 +126,7 @@ internal static class SigningKeyLoader
 
                 var passphrase = source.ReadOneOf(options.PrivateKeyPassphrase, options.PrivateKeyPassphraseFile, "PrivateKeyPassphrase", "PrivateKeyPassphraseFile", out error)
                     ?? throw new KeyImportException(error!);
-                ImportEncrypted(key, pem, passphrase.TrimEnd('\r', '\n'));
+                key.ImportFromEncryptedPem(pem, passphrase.TrimEnd('\r', '\n'));
             }
             else
             {
@@ -145,19 +151,6 @@ internal static class SigningKeyLoader
         {
             key.Dispose();
             throw;
-        }
-    }
-
-    private static void ImportEncrypted(AsymmetricAlgorithm key, string pem, string passphrase)
-    {
-        switch (key)
-        {
-            case RSA rsa:
-                rsa.ImportFromEncryptedPem(pem, passphrase);
-                break;
-            case ECDsa ecdsa:
-                ecdsa.ImportFromEncryptedPem(pem, passphrase);
-                break;
         }
     }
 
@@ -209,7 +202,22 @@ internal static class SigningKeyLoader
                 return null;
             }
 
-            var path = Path.GetFullPath(file, ContentRoot);
+            // A value that is not a plausible path may be the secret pasted into the wrong setting: never show it.
+            var shown = file.Length <= 255 && !file.Contains('\n', StringComparison.Ordinal) && !file.Contains("-----", StringComparison.Ordinal)
+                && !fileName.Contains("Secret", StringComparison.Ordinal) && !fileName.Contains("Passphrase", StringComparison.Ordinal)
+                ? $"'{Path.GetFullPath(file, ContentRoot)}'"
+                : "(value not shown: is the secret itself set here instead of a file path?)";
+            string path;
+            try
+            {
+                path = Path.GetFullPath(file, ContentRoot);
+            }
+            catch (Exception ex) when (ex is ArgumentException or NotSupportedException or PathTooLongException)
+            {
+                error = $"{Setting}:{fileName} is not a file path {shown}.";
+                return null;
+            }
+
             try
             {
                 var text = File.ReadAllText(path);
@@ -222,7 +230,14 @@ internal static class SigningKeyLoader
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                error = $"{Setting}:{fileName}: cannot read '{path}': {ex.Message}";
+                // The exception's own message repeats the path, so only its kind is reported.
+                var why = ex switch
+                {
+                    FileNotFoundException or DirectoryNotFoundException => "no such file",
+                    UnauthorizedAccessException => "permission denied",
+                    _ => "unreadable",
+                };
+                error = $"{Setting}:{fileName}: cannot read {shown}: {why}.";
                 return null;
             }
         }

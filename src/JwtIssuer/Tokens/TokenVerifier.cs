@@ -24,17 +24,23 @@ public sealed class TokenVerifier(IOptions<JwtIssuerOptions> options, SigningKey
     /// <summary>Verifies <paramref name="token"/> against <paramref name="consumerName"/>'s key, or the consumer its <c>kid</c> points to.</summary>
     public async Task<TokenVerification> VerifyAsync(string token, string? consumerName = null)
     {
+        token = token.Trim();
+        if (token.Count(c => c == '.') != 2)
+        {
+            return new TokenVerification(false, "not a signed JWT: expected three base64url parts, header.payload.signature", null, null, null);
+        }
+
         JsonWebToken jwt;
         string header, payload;
         try
         {
-            jwt = new JsonWebToken(token.Trim());
+            jwt = new JsonWebToken(token);
             header = Pretty(jwt.EncodedHeader);
             payload = Pretty(jwt.EncodedPayload);
         }
-        catch (Exception ex) when (ex is ArgumentException or SecurityTokenMalformedException or JsonException or FormatException)
+        catch (Exception ex) when (ex is ArgumentException or SecurityTokenException or JsonException or FormatException)
         {
-            return new TokenVerification(false, "not a signed JWT (expected three base64url parts: header.payload.signature)", null, null, null);
+            return new TokenVerification(false, "not a valid JWT: its header or payload is not a base64url JSON object with well-formed claims", null, null, null);
         }
 
         TokenVerification Invalid(string reason, string? consumer = null) => new(false, reason, consumer, header, payload);
@@ -44,11 +50,18 @@ public sealed class TokenVerifier(IOptions<JwtIssuerOptions> options, SigningKey
             return Invalid("alg 'none': an unsigned token is never accepted");
         }
 
+        // We never set 'crit'; an extension a consumer may not understand (such as b64:false) is refused.
+        if (jwt.TryGetHeaderValue<object>("crit", out _))
+        {
+            return Invalid("the header has 'crit' extensions, which this issuer never sets");
+        }
+
         var issuer = options.Value;
         var kid = string.IsNullOrEmpty(jwt.Kid) ? null : jwt.Kid;
-        if (kid is not null && !keys.TryGet(kid, out _))
+        // Exact match: consumers that fetch /.well-known/jwks.json compare kid exactly, so we do too.
+        if (kid is not null && !(keys.TryGet(kid, out var named) && string.Equals(named.Id, kid, StringComparison.Ordinal)))
         {
-            return Invalid($"unknown kid '{kid}': no such key is configured (configured: {string.Join(", ", keys.Keys.Select(key => key.Id))})");
+            return Invalid($"unknown kid {Show(kid)}: no such key is configured (configured: {string.Join(", ", keys.Keys.Select(key => key.Id))})");
         }
 
         string name;
@@ -56,7 +69,7 @@ public sealed class TokenVerifier(IOptions<JwtIssuerOptions> options, SigningKey
         {
             if (!issuer.Consumers.ContainsKey(consumerName))
             {
-                return Invalid($"unknown consumer '{consumerName}' (configured: {string.Join(", ", issuer.Consumers.Keys)})");
+                return Invalid($"unknown consumer {Show(consumerName)} (configured: {string.Join(", ", issuer.Consumers.Keys)})");
             }
 
             name = issuer.Consumers.Keys.First(key => string.Equals(key, consumerName, StringComparison.OrdinalIgnoreCase));
@@ -69,19 +82,25 @@ public sealed class TokenVerifier(IOptions<JwtIssuerOptions> options, SigningKey
         {
             return Invalid(kid is null
                 ? "the header has no kid; name the consumer with --consumer"
-                : $"no consumer signs with key '{kid}'; name the consumer with --consumer");
+                : $"no consumer signs with key {Show(kid)}; name the consumer with --consumer");
         }
 
         var consumer = issuer.Consumers[name];
         var key = keys[consumer.SigningKey!];
         if (kid is not null && !string.Equals(kid, key.Id, StringComparison.OrdinalIgnoreCase))
         {
-            return Invalid($"signed with key '{kid}', but consumer '{name}' signs with key '{key.Id}' (a key rotation half done?)", name);
+            return Invalid($"signed with key {Show(kid)}, but consumer '{name}' signs with key '{key.Id}' (a key rotation half done?)", name);
         }
 
         if (!string.Equals(jwt.Alg, key.Algorithm, StringComparison.Ordinal))
         {
-            return Invalid($"alg '{jwt.Alg}' does not match key '{key.Id}', which is {key.Algorithm}", name);
+            return Invalid($"alg {Show(jwt.Alg)} does not match key '{key.Id}', which is {key.Algorithm}", name);
+        }
+
+        // One token, one audience: a list lets a token minted for one consumer be replayed at another.
+        if (jwt.Audiences.Count() != 1)
+        {
+            return Invalid($"the token names {jwt.Audiences.Count()} audiences; a token from this issuer names exactly one", name);
         }
 
         var result = await _handler.ValidateTokenAsync(token.Trim(), new TokenValidationParameters
@@ -98,9 +117,16 @@ public sealed class TokenVerifier(IOptions<JwtIssuerOptions> options, SigningKey
             return Invalid(Explain(result.Exception, jwt, key, name, consumer, issuer), name);
         }
 
-        return CheckLifetime(jwt) is { } problem ? Invalid(problem, name) : new TokenVerification(true,
-            $"valid: signed by key '{key.Id}' ({key.Algorithm}) for consumer '{name}', expires in {Describe(jwt.ValidTo - time.GetUtcNow().UtcDateTime)}",
-            name, header, payload);
+        if (CheckLifetime(jwt) is { } problem)
+        {
+            return Invalid(problem, name);
+        }
+
+        var left = jwt.ValidTo - time.GetUtcNow().UtcDateTime;
+        var lifetime = left > TimeSpan.Zero
+            ? $"expires in {Describe(left)}"
+            : $"expired {Describe(left)} ago, within the {ClockTolerance.TotalSeconds:0} s clock tolerance";
+        return new TokenVerification(true, $"valid: signed by key '{key.Id}' ({key.Algorithm}) for consumer '{name}', {lifetime}", name, header, payload);
     }
 
     private static string? ChooseConsumer(JwtIssuerOptions issuer, string? kid, JsonWebToken jwt)
@@ -142,14 +168,20 @@ public sealed class TokenVerifier(IOptions<JwtIssuerOptions> options, SigningKey
         SecurityTokenInvalidSignatureException or SecurityTokenSignatureKeyNotFoundException =>
             $"bad signature: not signed by key '{key.Id}', or altered after signing",
         SecurityTokenInvalidAudienceException =>
-            $"wrong audience '{string.Join(", ", jwt.Audiences)}': consumer '{name}' expects '{consumer.Audience}'",
+            $"wrong audience {Show(string.Join(", ", jwt.Audiences))}: consumer '{name}' expects '{consumer.Audience}'",
         SecurityTokenInvalidIssuerException =>
-            $"wrong issuer '{jwt.Issuer}': this service is '{issuer.Issuer}'",
-        SecurityTokenInvalidAlgorithmException =>
-            $"alg '{jwt.Alg}' is not allowed for key '{key.Id}' ({key.Algorithm})",
+            $"wrong issuer {Show(jwt.Issuer)}: this service is '{issuer.Issuer}'",
         null => "invalid",
         _ => exception.Message,
     };
+
+    /// <summary>A value from the token, quoted, shortened and with control characters escaped: it reaches a terminal.</summary>
+    private static string Show(string? value)
+    {
+        var text = value ?? string.Empty;
+        text = text.Length > 100 ? text[..100] + "..." : text;
+        return $"'{string.Concat(text.Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString()))}'";
+    }
 
     private static string Pretty(string base64Url) =>
         JsonNode.Parse(Base64Url.DecodeFromChars(base64Url))?.ToJsonString(Indented) ?? "null";

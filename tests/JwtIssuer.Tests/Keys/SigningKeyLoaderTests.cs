@@ -123,4 +123,35 @@ public sealed class SigningKeyLoaderTests
         Assert.Null(Load(new SigningKeyOptions { Algorithm = "ES256", PrivateKeyPem = TestKeys.EcPrivatePem, PrivateKeyFile = "ec.pem" }, out var error));
         Assert.Contains("PrivateKeyPem and JwtIssuer:SigningKeys:k:PrivateKeyFile are both set", error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void NeverRepeatsASecretPastedIntoAFileSetting()
+    {
+        Assert.Null(Load(new SigningKeyOptions { Algorithm = "HS256", SecretFile = TestKeys.HsSecret }, out var secretError));
+        Assert.Null(Load(new SigningKeyOptions { Algorithm = "RS256", PrivateKeyFile = TestKeys.RsaPrivatePem }, out var pemError));
+        Assert.Null(Load(new SigningKeyOptions { Algorithm = "RS256", PrivateKeyPem = EncryptedRsaPem("pw"), PrivateKeyPassphraseFile = "hunter2-passphrase" }, out var passphraseError));
+
+        Assert.DoesNotContain(TestKeys.HsSecret, secretError, StringComparison.Ordinal);
+        Assert.DoesNotContain("PRIVATE KEY", pemError, StringComparison.Ordinal);
+        Assert.DoesNotContain(TestKeys.RsaPrivatePem.Split('\n')[1], pemError, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", passphraseError, StringComparison.Ordinal);
+        Assert.Contains("JwtIssuer:SigningKeys:k:SecretFile: cannot read (value not shown", secretError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AnEmptySecretSettingDoesNotSpoilAnRsaKey()
+    {
+        // An empty environment variable (JwtIssuer__SigningKeys__k__Secret=) binds as "".
+        Assert.NotNull(Load(new SigningKeyOptions { Algorithm = "RS256", PrivateKeyPem = TestKeys.RsaPrivatePem, Secret = "" }, out var error));
+        Assert.Null(error);
+    }
+
+    [Fact]
+    public void ExplainsHowToConvertALegacyEncryptedPem()
+    {
+        const string legacy = "-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-256-CBC,00112233445566778899AABBCCDDEEFF\n\nAAAA\n-----END RSA PRIVATE KEY-----\n";
+
+        Assert.Null(Load(new SigningKeyOptions { Algorithm = "RS256", PrivateKeyPem = legacy, PrivateKeyPassphrase = "pw" }, out var error));
+        Assert.Contains("openssl pkcs8 -topk8", error, StringComparison.Ordinal);
+    }
 }

@@ -61,10 +61,55 @@ public sealed class TokenVerifierTests : IDisposable
     }
 
     [Fact]
-    public async Task ToleratesOneMinuteOfClockSkew()
+    public async Task ToleratesOneMinuteOfClockSkewAndSaysSo()
     {
-        Assert.True((await Verifier.VerifyAsync(Sign(HsKey(), SecurityAlgorithms.HmacSha256, age: TimeSpan.FromSeconds(359)))).IsValid);
-        Assert.False((await Verifier.VerifyAsync(Sign(HsKey(), SecurityAlgorithms.HmacSha256, age: TimeSpan.FromSeconds(361)))).IsValid);
+        var withinTolerance = await Verifier.VerifyAsync(Sign(HsKey(), SecurityAlgorithms.HmacSha256, age: TimeSpan.FromSeconds(339)));
+        var beyond = await Verifier.VerifyAsync(Sign(HsKey(), SecurityAlgorithms.HmacSha256, age: TimeSpan.FromSeconds(361)));
+
+        Assert.True(withinTolerance.IsValid);
+        Assert.EndsWith("expired 39s ago, within the 60 s clock tolerance", withinTolerance.Reason, StringComparison.Ordinal);
+        Assert.False(beyond.IsValid);
+        Assert.StartsWith("expired 1m 1s ago", beyond.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RefusesCriticalHeaderExtensions()
+    {
+        var token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = Issuer,
+            Audience = "Comm100",
+            Expires = _app.Time.GetUtcNow().UtcDateTime.AddMinutes(5),
+            AdditionalHeaderClaims = new Dictionary<string, object> { ["crit"] = new[] { "b64" }, ["b64"] = false },
+            SigningCredentials = new SigningCredentials(HsKey(), SecurityAlgorithms.HmacSha256),
+        });
+
+        Assert.Equal("the header has 'crit' extensions, which this issuer never sets", (await Verifier.VerifyAsync(token)).Reason);
+    }
+
+    [Fact]
+    public async Task RefusesATokenForSeveralAudiences()
+    {
+        var token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = Issuer,
+            Audiences = { "evil", "Comm100" },
+            Expires = _app.Time.GetUtcNow().UtcDateTime.AddMinutes(5),
+            SigningCredentials = new SigningCredentials(HsKey(), SecurityAlgorithms.HmacSha256),
+        });
+
+        Assert.Equal("the token names 2 audiences; a token from this issuer names exactly one", (await Verifier.VerifyAsync(token)).Reason);
+    }
+
+    [Fact]
+    public async Task MatchesKidExactlyAndEscapesWhatItEchoes()
+    {
+        var differentCase = await Verifier.VerifyAsync(Sign(HsKey("COMM100-HS256"), SecurityAlgorithms.HmacSha256));
+        var hostile = await Verifier.VerifyAsync(Sign(HsKey("k\u001b[31m\n"), SecurityAlgorithms.HmacSha256));
+
+        Assert.StartsWith("unknown kid 'COMM100-HS256'", differentCase.Reason, StringComparison.Ordinal);
+        Assert.StartsWith("unknown kid 'k\\u001b[31m\\u000a'", hostile.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain('\u001b', hostile.Reason);
     }
 
     [Theory]
