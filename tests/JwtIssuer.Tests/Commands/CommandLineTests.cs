@@ -5,9 +5,9 @@ using static JwtIssuer.Tests.Infrastructure.JwtIssuerApplication;
 namespace JwtIssuer.Tests.Commands;
 
 /// <summary>The CLI verbs against the same SQLite file a running server uses.</summary>
-public sealed class CommandLineTests : IDisposable
+public abstract class CommandLineTests(string provider) : IDisposable
 {
-    private readonly JwtIssuerApplication _app = new();
+    private readonly JwtIssuerApplication _app = new(provider);
 
     public void Dispose() => _app.Dispose();
 
@@ -186,3 +186,9 @@ public sealed class CommandLineTests : IDisposable
         Assert.DoesNotContain("too-short", result.Stderr + result.Stdout, StringComparison.Ordinal);
     }
 }
+
+/// <summary>The same tests on the embedded SQLite file.</summary>
+public sealed class CommandLineTestsOnSqlite() : CommandLineTests(TestDatabase.Sqlite);
+
+/// <summary>The same tests on PostgreSQL.</summary>
+public sealed class CommandLineTestsOnPostgres() : CommandLineTests(TestDatabase.Postgres);

@@ -9,9 +9,9 @@ using static JwtIssuer.Tests.Infrastructure.JwtIssuerApplication;
 
 namespace JwtIssuer.Tests.Endpoints;
 
-public sealed class JwksAndRotationTests : IDisposable
+public abstract class JwksAndRotationTests(string provider) : IDisposable
 {
-    private readonly JwtIssuerApplication _app = new();
+    private readonly JwtIssuerApplication _app = new(provider);
 
     public void Dispose() => _app.Dispose();
 
@@ -63,14 +63,10 @@ public sealed class JwksAndRotationTests : IDisposable
         Assert.Equal("rsa-test", before.Kid);
 
         // The switch is a configuration change and a restart; the agent stays signed in.
-        _app.OwnsDataDirectory = false;
-        var settings = new Dictionary<string, string?>(_app.Settings) { ["JwtIssuer:Consumers:rsa:SigningKey"] = "rsa-next" };
+        _app.OwnsData = false;
         await _app.DisposeAsync();
-        using var restarted = new JwtIssuerApplication(_app.DataDirectory);
-        foreach (var (key, value) in settings)
-        {
-            restarted.Settings[key] = value;
-        }
+        using var restarted = new JwtIssuerApplication(_app) { OwnsData = true };
+        restarted.Settings["JwtIssuer:Consumers:rsa:SigningKey"] = "rsa-next";
 
         var after = TokenAssert.TokenFrom((await restarted.CreateBrowserClient(cookies).GetAsync(JwtUrl(RsaConsumerUrl))).Headers.Location!);
 
@@ -97,3 +93,9 @@ public sealed class JwksAndRotationTests : IDisposable
             record.Level == Microsoft.Extensions.Logging.LogLevel.Warning && record.Message.Contains($"'{keyFile}' can be read by other users", StringComparison.Ordinal));
     }
 }
+
+/// <summary>The same tests on the embedded SQLite file.</summary>
+public sealed class JwksAndRotationTestsOnSqlite() : JwksAndRotationTests(TestDatabase.Sqlite);
+
+/// <summary>The same tests on PostgreSQL.</summary>
+public sealed class JwksAndRotationTestsOnPostgres() : JwksAndRotationTests(TestDatabase.Postgres);

@@ -7,10 +7,10 @@ using static JwtIssuer.Tests.Infrastructure.JwtIssuerApplication;
 
 namespace JwtIssuer.Tests.Endpoints;
 
-public sealed class JwtEndpointTests : IDisposable
+public abstract class JwtEndpointTests(string provider) : IDisposable
 {
     private const string RelayState = "relayState=a%2Bb%2F%3D%3D.XYZ&lang=en";
-    private readonly JwtIssuerApplication _app = new();
+    private readonly JwtIssuerApplication _app = new(provider);
 
     public void Dispose() => _app.Dispose();
 
@@ -207,13 +207,19 @@ public sealed class JwtEndpointTests : IDisposable
         await _app.CreateUserAsync("agent@example.com");
         var cookies = new CookieContainer();
         await _app.CreateSignedInClientAsync("agent@example.com", cookies: cookies);
-        _app.OwnsDataDirectory = false;
+        _app.OwnsData = false;
         await _app.DisposeAsync();
 
-        using var restarted = new JwtIssuerApplication(_app.DataDirectory);
+        using var restarted = new JwtIssuerApplication(_app) { OwnsData = true };
         var response = await restarted.CreateBrowserClient(cookies).GetAsync(JwtUrl(Comm100Url));
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.StartsWith(Comm100Url + "?jwt=", response.Headers.Location!.OriginalString, StringComparison.Ordinal);
     }
 }
+
+/// <summary>The same tests on the embedded SQLite file.</summary>
+public sealed class JwtEndpointTestsOnSqlite() : JwtEndpointTests(TestDatabase.Sqlite);
+
+/// <summary>The same tests on PostgreSQL.</summary>
+public sealed class JwtEndpointTestsOnPostgres() : JwtEndpointTests(TestDatabase.Postgres);

@@ -25,11 +25,27 @@ public sealed partial class JwtIssuerApplication : WebApplicationFactory<Program
     public const string Issuer = "https://sso.example.test";
     public const string DefaultPassword = "correct horse battery staple";
 
-    public JwtIssuerApplication(string? dataDirectory = null)
+    /// <param name="provider"><see cref="TestDatabase.Sqlite"/> or <see cref="TestDatabase.Postgres"/>.</param>
+    public JwtIssuerApplication(string provider = TestDatabase.Sqlite)
     {
-        DataDirectory = dataDirectory ?? Directory.CreateTempSubdirectory("jwt-issuer-tests-").FullName;
+        DataDirectory = Directory.CreateTempSubdirectory("jwt-issuer-tests-").FullName;
+        Database = new TestDatabase(provider, DataDirectory);
         Settings = DefaultSettings(DataDirectory);
+        Settings["Database:Provider"] = Database.Provider;
+        Settings["Database:ConnectionString"] = Database.ConnectionString;
     }
+
+    /// <summary>A second instance on the same database and key ring: a restart, or a scale-out.</summary>
+    public JwtIssuerApplication(JwtIssuerApplication sibling)
+    {
+        ArgumentNullException.ThrowIfNull(sibling);
+        DataDirectory = sibling.DataDirectory;
+        Database = sibling.Database;
+        Settings = new Dictionary<string, string?>(sibling.Settings);
+        OwnsData = false;
+    }
+
+    public TestDatabase Database { get; }
 
     /// <summary>A valid configuration with three consumers (HS256, RS256, ES256) and everything kept under <paramref name="dataDirectory"/>.</summary>
     public static Dictionary<string, string?> DefaultSettings(string dataDirectory) => new()
@@ -157,8 +173,9 @@ public sealed partial class JwtIssuerApplication : WebApplicationFactory<Program
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        if (disposing && OwnsDataDirectory)
+        if (disposing && OwnsData)
         {
+            Database.Dispose();
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             try
             {
@@ -170,8 +187,8 @@ public sealed partial class JwtIssuerApplication : WebApplicationFactory<Program
         }
     }
 
-    /// <summary>False when a test hands the same directory to a second instance (a restart).</summary>
-    public bool OwnsDataDirectory { get; set; } = true;
+    /// <summary>Whether disposing drops the database and deletes the data directory (a sibling instance does not).</summary>
+    public bool OwnsData { get; set; } = true;
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
     private static partial Regex AntiforgeryField();

@@ -5,10 +5,10 @@ using static JwtIssuer.Tests.Infrastructure.JwtIssuerApplication;
 
 namespace JwtIssuer.Tests.Login;
 
-public sealed class LoginTests : IDisposable
+public abstract class LoginTests(string provider) : IDisposable
 {
     private const string GenericError = "The email or password is incorrect";
-    private readonly JwtIssuerApplication _app = new();
+    private readonly JwtIssuerApplication _app = new(provider);
 
     public void Dispose() => _app.Dispose();
 
@@ -222,3 +222,9 @@ public sealed class LoginTests : IDisposable
         Assert.True(System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(hash.AsSpan(5)) >= 210_000);
     }
 }
+
+/// <summary>The same tests on the embedded SQLite file.</summary>
+public sealed class LoginTestsOnSqlite() : LoginTests(TestDatabase.Sqlite);
+
+/// <summary>The same tests on PostgreSQL.</summary>
+public sealed class LoginTestsOnPostgres() : LoginTests(TestDatabase.Postgres);
