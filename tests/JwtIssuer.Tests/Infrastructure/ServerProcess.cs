@@ -45,9 +45,12 @@ public sealed class ServerProcess : IAsyncDisposable
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "jwt-issuer.dll"));
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add($"http://localhost:{port}");
-        foreach (var (key, value) in environment)
+        // StartAsync waits for the "Now listening on:" line, whatever the rest of the logging says.
+        start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
+        foreach (var (key, value) in environment.Where(setting => !setting.Key.StartsWith("Logging:LogLevel:Microsoft.Hosting", StringComparison.Ordinal)))
         {
-            start.Environment[key] = value;
+            // Configuration keys ("Database:Provider") become environment variables ("Database__Provider").
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
 
         var server = new ServerProcess(new Process { StartInfo = start }, port);
@@ -93,8 +96,17 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
+    private bool _disposed;
+
+    /// <summary>Kills the process (a crash, as far as the proxy can tell). Safe to call more than once.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
