@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Npgsql;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -49,22 +50,27 @@ internal static class DatabaseSetup
     /// </summary>
     public static string DataDirectory(DatabaseOptions options, string contentRoot)
     {
-        if (options.IsPostgres)
-        {
-            return contentRoot;
-        }
-
         var source = new SqliteConnectionStringBuilder(options.ConnectionString).DataSource;
         return IsFile(source) ? Path.GetDirectoryName(Path.GetFullPath(source, contentRoot)) ?? contentRoot : contentRoot;
     }
 
     /// <summary>
     /// Creates the database or applies pending migrations before the first request. EF Core takes a database
-    /// lock around this, so instances that start at the same moment do not race.
+    /// lock around the migrations, so instances that start at the same moment do not race.
     /// </summary>
     public static async Task MigrateDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
     {
         await using var scope = services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<JwtIssuerDbContext>().Database.MigrateAsync(cancellationToken);
+        var database = scope.ServiceProvider.GetRequiredService<JwtIssuerDbContext>().Database;
+        try
+        {
+            await database.MigrateAsync(cancellationToken);
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.DuplicateDatabase)
+        {
+            // The migration lock lives inside the database, so creating the database itself is not covered:
+            // an instance that lost that race finds it there now and migrates under the lock.
+            await database.MigrateAsync(cancellationToken);
+        }
     }
 }

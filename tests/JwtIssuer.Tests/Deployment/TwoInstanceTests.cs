@@ -58,6 +58,9 @@ public sealed class TwoInstanceTests : IAsyncDisposable
         }
 
         Assert.Equal(2, answered.Count);
+        // The shared key ring is in PostgreSQL, not in a folder the two processes happen to share here.
+        Assert.True(await CountDataProtectionKeysAsync() > 0);
+        Assert.False(Directory.Exists(Path.Combine(_directory, "dataprotection")));
 
         await _instances[0]!.DisposeAsync();
         for (var call = 0; call < 10; call++)
@@ -100,6 +103,14 @@ public sealed class TwoInstanceTests : IAsyncDisposable
         return Assert.Single(response.Headers.GetValues("X-Upstream")).Split(", ")[^1];
     }
 
+    private async Task<long> CountDataProtectionKeysAsync()
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(_database.ConnectionString);
+        await connection.OpenAsync();
+        await using var count = new Npgsql.NpgsqlCommand("SELECT count(*) FROM \"DataProtectionKeys\"", connection);
+        return (long)(await count.ExecuteScalarAsync())!;
+    }
+
     private async Task StartInstanceAsync(int index) =>
         _instances[index] = await ServerProcess.StartAsync(_directory, _ports[index], _settings);
 
@@ -132,6 +143,9 @@ public sealed class TwoInstanceTests : IAsyncDisposable
             events { worker_connections 64; }
             http {
                 access_log off;
+                # Never spill to the temp paths: nginx's workers may run as another user.
+                proxy_max_temp_file_size 0;
+                client_body_buffer_size 64k;
                 client_body_temp_path {{prefix}}/body;
                 proxy_temp_path {{prefix}}/proxy;
                 fastcgi_temp_path {{prefix}}/fastcgi;

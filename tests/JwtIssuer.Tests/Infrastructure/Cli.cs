@@ -39,7 +39,16 @@ public static class Cli
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        await process.WaitForExitAsync(timeout.Token);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // A verb that hangs (or a server started by mistake) must not outlive the test.
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
         return new Result(process.ExitCode, await stdout, await stderr);
     }
 }
