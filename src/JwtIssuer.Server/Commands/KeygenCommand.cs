@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.CommandLine;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
@@ -56,7 +57,7 @@ internal static partial class KeygenCommand
     {
         // 256 random bits as base64url: 43 characters whose UTF-8 bytes (how Comm100 and we read the
         // secret) carry the full 256 bits.
-        var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var secret = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
         var file = Path.Combine(folder, $"{keyId}.secret");
         WriteFiles(force, (file, secret, Private: true));
 

@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using JwtIssuer.Configuration;
 using JwtIssuer.Server.Users;
@@ -79,5 +80,5 @@ internal static class DevelopmentDefaults
     }
 
     private static string Base64UrlSecret() =>
-        Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
 }
