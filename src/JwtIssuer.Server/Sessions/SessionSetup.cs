@@ -1,3 +1,4 @@
+using JwtIssuer.Endpoints;
 using JwtIssuer.Server.Data;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -37,6 +38,13 @@ internal static class SessionSetup
                 options.LoginPath = LoginPath;
                 options.LogoutPath = LogoutPath;
                 options.AccessDeniedPath = LoginPath;
+                // The token endpoint checks the user's status (disabled, locked, security stamp) on every request itself
+                // (ActiveUserAccessPolicy). Running the stamp validator there too would add two queries and a
+                // cookie re-encryption to most token requests, since agents ask for tokens long after signing in.
+                options.Events.OnValidatePrincipal = context =>
+                    context.Request.Path.StartsWithSegments(JwtEndpoint.Route, StringComparison.OrdinalIgnoreCase)
+                        ? Task.CompletedTask
+                        : SecurityStampValidator.ValidatePrincipalAsync(context);
             });
         // A changed password or a disabled account ends the user's other sessions within this interval.
         services.Configure<SecurityStampValidatorOptions>(options => options.ValidationInterval = TimeSpan.FromSeconds(30));

@@ -42,7 +42,8 @@ internal static class UsersSetup
             .AddDefaultTokenProviders();
 
         builder.Services.AddScoped<AgentSignIn>();
-        builder.Services.AddScoped<ITokenAccessPolicy, ActiveUserAccessPolicy>();
+        builder.Services.AddSingleton<UserStatusSnapshot>();
+        builder.Services.AddSingleton<ITokenAccessPolicy, ActiveUserAccessPolicy>();
         return builder;
     }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using JwtIssuer.Server.Users;
 using JwtIssuer.Tests.Infrastructure;
 using static JwtIssuer.Tests.Infrastructure.JwtIssuerApplication;
 
@@ -34,13 +35,14 @@ public abstract class CommandLineTests(string provider) : IDisposable
     }
 
     [Fact]
-    public async Task DisablingAUserRefusesTheirNextTokenRequest()
+    public async Task DisablingAUserRefusesTheirTokenRequestsWithinTheStatusBound()
     {
         await _app.CreateUserAsync("agent@example.com");
         var client = await _app.CreateSignedInClientAsync("agent@example.com");
         Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync(JwtUrl(Comm100Url))).StatusCode);
 
         Assert.Equal(0, (await RunAsync(null, "users", "disable", "agent@example.com")).ExitCode);
+        _app.Time.Advance(UserStatusSnapshot.MaxAge);
 
         Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync(JwtUrl(Comm100Url))).StatusCode);
     }

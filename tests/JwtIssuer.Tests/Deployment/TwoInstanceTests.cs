@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using JwtIssuer.Server.Users;
 using JwtIssuer.Tests.Infrastructure;
 using static JwtIssuer.Tests.Infrastructure.JwtIssuerApplication;
 
@@ -81,6 +82,8 @@ public sealed class TwoInstanceTests : IAsyncDisposable
         Assert.Equal(2, answered.Count);
 
         Assert.Equal(0, (await Cli.RunAsync(_settings, null, "users", "disable", "agent@example.com")).ExitCode);
+        // Each instance reads user status at most every MaxAge (real time here: these are real processes).
+        await Task.Delay(UserStatusSnapshot.MaxAge, TestContext.Current.CancellationToken);
         answered.Clear();
         for (var call = 0; call < 4; call++)
         {

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using JwtIssuer.Server.Users;
 using JwtIssuer.Tests.Infrastructure;
 using Microsoft.IdentityModel.Tokens;
 using static JwtIssuer.Tests.Infrastructure.JwtIssuerApplication;
@@ -178,17 +179,34 @@ public abstract class JwtEndpointTests(string provider) : IDisposable
     }
 
     [Fact]
-    public async Task RefusesDisabledUserWith403AndNoToken()
+    public async Task RefusesDisabledUserWith403AndNoTokenWithinTheStatusBound()
     {
         await _app.CreateUserAsync("agent@example.com");
         var client = await _app.CreateSignedInClientAsync("agent@example.com");
+        Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync(JwtUrl(Comm100Url))).StatusCode);
         await _app.UpdateUserAsync("agent@example.com", user => user.IsDisabled = true);
 
+        _app.Time.Advance(UserStatusSnapshot.MaxAge);
         var response = await client.GetAsync(JwtUrl(Comm100Url));
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Null(response.Headers.Location);
         Assert.DoesNotContain("eyJ", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task KeepsIssuingUntilTheStatusBoundThenRefusesADisabledUser()
+    {
+        await _app.CreateUserAsync("agent@example.com");
+        var client = await _app.CreateSignedInClientAsync("agent@example.com");
+        Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync(JwtUrl(Comm100Url))).StatusCode);
+        await _app.UpdateUserAsync("agent@example.com", user => user.IsDisabled = true);
+
+        // The documented price of not reading the database on every token: up to MaxAge of staleness, never more.
+        _app.Time.Advance(UserStatusSnapshot.MaxAge - TimeSpan.FromSeconds(1));
+        Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync(JwtUrl(Comm100Url))).StatusCode);
+        _app.Time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync(JwtUrl(Comm100Url))).StatusCode);
     }
 
     [Fact]
@@ -198,7 +216,40 @@ public abstract class JwtEndpointTests(string provider) : IDisposable
         var client = await _app.CreateSignedInClientAsync("agent@example.com");
         await _app.UpdateUserAsync("agent@example.com", user => user.LockoutEnd = _app.Time.GetUtcNow().AddMinutes(5));
 
+        _app.Time.Advance(UserStatusSnapshot.MaxAge);
         Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync(JwtUrl(Comm100Url))).StatusCode);
+    }
+
+    [Fact]
+    public async Task RefusesASessionIssuedBeforeTheSecurityStampChanged()
+    {
+        await _app.CreateUserAsync("agent@example.com");
+        var client = await _app.CreateSignedInClientAsync("agent@example.com");
+        Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync(JwtUrl(Comm100Url))).StatusCode);
+
+        // What a new password or "end all sessions" does: the old cookie must not fetch tokens any more.
+        await _app.UpdateUserAsync("agent@example.com", user => user.SecurityStamp = Guid.NewGuid().ToString("N"));
+        _app.Time.Advance(UserStatusSnapshot.MaxAge);
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync(JwtUrl(Comm100Url))).StatusCode);
+        var fresh = await _app.CreateSignedInClientAsync("agent@example.com");
+        Assert.Equal(HttpStatusCode.Redirect, (await fresh.GetAsync(JwtUrl(Comm100Url))).StatusCode);
+    }
+
+    [Fact]
+    public async Task IssuesAtOnceToAUserAddedAfterTheStatusSnapshotWasRead()
+    {
+        await _app.CreateUserAsync("first@example.com");
+        var first = await _app.CreateSignedInClientAsync("first@example.com");
+        Assert.Equal(HttpStatusCode.Redirect, (await first.GetAsync(JwtUrl(Comm100Url))).StatusCode);
+
+        await _app.CreateUserAsync("newcomer@example.com");
+        var newcomer = await _app.CreateSignedInClientAsync("newcomer@example.com");
+        var response = await newcomer.GetAsync(JwtUrl(Comm100Url));
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var token = await TokenAssert.VerifiedAsync(TokenAssert.TokenFrom(response.Headers.Location!), TokenAssert.Hs256Key, "Comm100", _app.Time.GetUtcNow());
+        Assert.Equal("newcomer@example.com", token.GetClaim("email").Value);
     }
 
     [Fact]

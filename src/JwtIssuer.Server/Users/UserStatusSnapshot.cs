@@ -1,0 +1,89 @@
+using System.Collections.Frozen;
+using JwtIssuer.Server.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace JwtIssuer.Server.Users;
+
+/// <summary>What a token request needs to know of a user: disabled, locked until, and the current security stamp.</summary>
+internal sealed record UserStatus(bool IsDisabled, DateTimeOffset? LockoutEnd, string? SecurityStamp);
+
+/// <summary>
+/// Every user's <see cref="UserStatus"/>, read with one query and kept for at most <see cref="MaxAge"/>, so a
+/// sign-in storm (thousands of different agents at once) costs a dictionary lookup per token instead of a database
+/// round trip. A user the snapshot does not know yet (signed up since it was read) is read on its own.
+/// </summary>
+/// <remarks>
+/// Per-user caching would not help a storm, where every request is a different user; one snapshot does. The price:
+/// a user disabled, locked out or given a new password may still receive tokens for up to <see cref="MaxAge"/>
+/// on each instance (measured in docs/performance.md).
+/// </remarks>
+internal sealed class UserStatusSnapshot(IServiceScopeFactory scopes, TimeProvider time) : IDisposable
+{
+    public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(5);
+
+    private static readonly Func<JwtIssuerDbContext, IAsyncEnumerable<KeyValuePair<string, UserStatus>>> ReadAll = EF.CompileAsyncQuery(
+        (JwtIssuerDbContext db) => db.Users.Select(user =>
+            new KeyValuePair<string, UserStatus>(user.Id, new UserStatus(user.IsDisabled, user.LockoutEnd, user.SecurityStamp))));
+
+    private static readonly Func<JwtIssuerDbContext, string, Task<UserStatus?>> ReadOne = EF.CompileAsyncQuery(
+        (JwtIssuerDbContext db, string id) => db.Users
+            .Where(user => user.Id == id)
+            .Select(user => new UserStatus(user.IsDisabled, user.LockoutEnd, user.SecurityStamp))
+            .SingleOrDefault());
+
+    private readonly SemaphoreSlim _reading = new(1, 1);
+    private Snapshot? _current;
+
+    /// <summary>The user's status no older than <see cref="MaxAge"/>; null when there is no such user.</summary>
+    public async ValueTask<UserStatus?> FindAsync(string id, CancellationToken cancellationToken)
+    {
+        var snapshot = await CurrentAsync(cancellationToken);
+        if (snapshot.Users.TryGetValue(id, out var status))
+        {
+            return status;
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        return await ReadOne(scope.ServiceProvider.GetRequiredService<JwtIssuerDbContext>(), id);
+    }
+
+    private async ValueTask<Snapshot> CurrentAsync(CancellationToken cancellationToken)
+    {
+        var snapshot = Volatile.Read(ref _current);
+        if (snapshot is not null && time.GetUtcNow() - snapshot.ReadAt < MaxAge)
+        {
+            return snapshot;
+        }
+
+        // One reader at a time; requests that queued behind it use what it read.
+        await _reading.WaitAsync(cancellationToken);
+        try
+        {
+            snapshot = Volatile.Read(ref _current);
+            if (snapshot is not null && time.GetUtcNow() - snapshot.ReadAt < MaxAge)
+            {
+                return snapshot;
+            }
+
+            var readAt = time.GetUtcNow();
+            await using var scope = scopes.CreateAsyncScope();
+            var users = new Dictionary<string, UserStatus>(StringComparer.Ordinal);
+            await foreach (var (id, status) in ReadAll(scope.ServiceProvider.GetRequiredService<JwtIssuerDbContext>()).WithCancellation(cancellationToken))
+            {
+                users[id] = status;
+            }
+
+            snapshot = new Snapshot(users.ToFrozenDictionary(StringComparer.Ordinal), readAt);
+            Volatile.Write(ref _current, snapshot);
+            return snapshot;
+        }
+        finally
+        {
+            _reading.Release();
+        }
+    }
+
+    public void Dispose() => _reading.Dispose();
+
+    private sealed record Snapshot(FrozenDictionary<string, UserStatus> Users, DateTimeOffset ReadAt);
+}
