@@ -21,16 +21,6 @@ internal sealed class UserStatusSnapshot(IServiceScopeFactory scopes, TimeProvid
 {
     public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(5);
 
-    private static readonly Func<JwtIssuerDbContext, IAsyncEnumerable<KeyValuePair<string, UserStatus>>> ReadAll = EF.CompileAsyncQuery(
-        (JwtIssuerDbContext db) => db.Users.Select(user =>
-            new KeyValuePair<string, UserStatus>(user.Id, new UserStatus(user.IsDisabled, user.LockoutEnd, user.SecurityStamp))));
-
-    private static readonly Func<JwtIssuerDbContext, string, Task<UserStatus?>> ReadOne = EF.CompileAsyncQuery(
-        (JwtIssuerDbContext db, string id) => db.Users
-            .Where(user => user.Id == id)
-            .Select(user => new UserStatus(user.IsDisabled, user.LockoutEnd, user.SecurityStamp))
-            .SingleOrDefault());
-
     private readonly SemaphoreSlim _reading = new(1, 1);
     private Snapshot? _current;
 
@@ -44,7 +34,10 @@ internal sealed class UserStatusSnapshot(IServiceScopeFactory scopes, TimeProvid
         }
 
         await using var scope = scopes.CreateAsyncScope();
-        return await ReadOne(scope.ServiceProvider.GetRequiredService<JwtIssuerDbContext>(), id);
+        return await scope.ServiceProvider.GetRequiredService<JwtIssuerDbContext>().Users
+            .Where(user => user.Id == id)
+            .Select(user => new UserStatus(user.IsDisabled, user.LockoutEnd, user.SecurityStamp))
+            .SingleOrDefaultAsync(cancellationToken);
     }
 
     private async ValueTask<Snapshot> CurrentAsync(CancellationToken cancellationToken)
@@ -67,11 +60,9 @@ internal sealed class UserStatusSnapshot(IServiceScopeFactory scopes, TimeProvid
 
             var readAt = time.GetUtcNow();
             await using var scope = scopes.CreateAsyncScope();
-            var users = new Dictionary<string, UserStatus>(StringComparer.Ordinal);
-            await foreach (var (id, status) in ReadAll(scope.ServiceProvider.GetRequiredService<JwtIssuerDbContext>()).WithCancellation(cancellationToken))
-            {
-                users[id] = status;
-            }
+            var users = await scope.ServiceProvider.GetRequiredService<JwtIssuerDbContext>().Users
+                .Select(user => new { user.Id, Status = new UserStatus(user.IsDisabled, user.LockoutEnd, user.SecurityStamp) })
+                .ToDictionaryAsync(user => user.Id, user => user.Status, StringComparer.Ordinal, cancellationToken);
 
             snapshot = new Snapshot(users.ToFrozenDictionary(StringComparer.Ordinal), readAt);
             Volatile.Write(ref _current, snapshot);
