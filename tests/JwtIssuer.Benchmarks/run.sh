@@ -18,7 +18,8 @@ dotnet build -c Release tests/JwtIssuer.Benchmarks
 
 (cd tests/JwtIssuer.Benchmarks && dotnet "$root/$bench" --filter '*' --exporters json --artifacts "$out" ${BDN_JOB:+--job "$BDN_JOB"})
 
-dotnet "$bench" load src/JwtIssuer.Server/bin/Release/net10.0/jwt-issuer.dll \
+# The harness itself (it reads the servers' log output) stays on wrk's core, off the server core.
+taskset -c 0 dotnet "$bench" load src/JwtIssuer.Server/bin/Release/net10.0/jwt-issuer.dll \
   "${RUN_SECONDS:-20}" "${SOAK_SECONDS:-300}" "${CONNECTIONS:-32}" "$out/load.json"
 
 dotnet "$bench" report "$out/results/JwtIssuer.Benchmarks.Minting.MintingBenchmarks-report-full-compressed.json" \

@@ -15,7 +15,7 @@ internal sealed record UserStatus(bool IsDisabled, DateTimeOffset? LockoutEnd, s
 /// <remarks>
 /// Per-user caching would not help a storm, where every request is a different user; one snapshot does. The price:
 /// a user disabled, locked out or given a new password may still receive tokens for up to <see cref="MaxAge"/>
-/// on each instance (measured in docs/performance.md).
+/// on each instance. The throughput this buys is in docs/performance.md.
 /// </remarks>
 internal sealed class UserStatusSnapshot(IServiceScopeFactory scopes, TimeProvider time) : IDisposable
 {

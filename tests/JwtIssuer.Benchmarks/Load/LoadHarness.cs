@@ -47,7 +47,7 @@ internal sealed partial class LoadHarness(string serverDllPath, TimeSpan runLeng
 
     public async Task<LoadResults> RunAsync()
     {
-        if (Environment.ProcessorCount < 2)
+        if (MachineDescription.OnlineCores() < 2)
         {
             throw new InvalidOperationException("The harness needs two cores: one for the server, one for wrk.");
         }

@@ -38,8 +38,11 @@ internal sealed record MachineDescription(string Processor, int Cores, string Op
     {
         var model = File.ReadLines("/proc/cpuinfo")
             .FirstOrDefault(line => line.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown";
-        return new MachineDescription(model, Environment.ProcessorCount,
+        return new MachineDescription(model, OnlineCores(),
             System.Runtime.InteropServices.RuntimeInformation.OSDescription,
             System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription);
     }
+
+    /// <summary>The machine's cores, whatever this process is pinned to (Environment.ProcessorCount counts only those).</summary>
+    public static int OnlineCores() => File.ReadLines("/proc/cpuinfo").Count(line => line.StartsWith("processor", StringComparison.Ordinal));
 }

@@ -28,7 +28,7 @@ internal static class PerformanceReport
         Line($"- Machine: {load.Machine.Processor}, {load.Machine.Cores} cores, {load.Machine.OperatingSystem}");
         Line($"- Runtime: {load.Machine.Runtime}; BenchmarkDotNet {minting.BenchmarkDotNetVersion}; measured {load.MeasuredAt:yyyy-MM-dd HH:mm} UTC");
         Line("- Micro-benchmarks: `dotnet run -c Release --project tests/JwtIssuer.Benchmarks -- --filter '*' --exporters json`");
-        Line($"- Load: `dotnet tests/JwtIssuer.Benchmarks/bin/Release/net10.0/JwtIssuer.Benchmarks.dll load src/JwtIssuer.Server/bin/Release/net10.0/jwt-issuer.dll {load.RunSeconds:0} {load.Memory.SoakSeconds:0} {load.Connections} load.json`");
+        Line($"- Load: `taskset -c 0 dotnet tests/JwtIssuer.Benchmarks/bin/Release/net10.0/JwtIssuer.Benchmarks.dll load src/JwtIssuer.Server/bin/Release/net10.0/jwt-issuer.dll {load.RunSeconds:0} {load.Memory.SoakSeconds:0} {load.Connections} load.json`");
         Line();
 
         Targets(Line, minting, load);
