@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Security.Cryptography;
 
 namespace JwtIssuer.Benchmarks.Minting;
@@ -5,7 +6,7 @@ namespace JwtIssuer.Benchmarks.Minting;
 /// <summary>BENCHMARK KEYS ONLY: generated fresh in every run, never written anywhere, never used for anything else.</summary>
 internal sealed class BenchmarkKeys
 {
-    public string HsSecret { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=');
+    public string HsSecret { get; } = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
 
     public string RsaPem { get; } = ExportAndDispose(RSA.Create(2048));
 
