@@ -1,5 +1,6 @@
 using JwtIssuer.Access;
 using JwtIssuer.Configuration;
+using JwtIssuer.Diagnostics;
 using JwtIssuer.Keys;
 using JwtIssuer.Redirects;
 using JwtIssuer.Tokens;
@@ -22,6 +23,9 @@ public static class JwtIssuerServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<JwtIssuerOptions>, JwtIssuerOptionsValidator>());
 
         services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton<IssuerMetrics>();
+        services.TryAddSingleton<TokenAudit>();
         services.TryAddSingleton<SigningKeyRing>();
         services.TryAddSingleton<RedirectPolicy>();
         services.TryAddSingleton<TokenMinter>();

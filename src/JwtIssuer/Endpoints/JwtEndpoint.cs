@@ -1,4 +1,5 @@
 using JwtIssuer.Access;
+using JwtIssuer.Diagnostics;
 using JwtIssuer.Redirects;
 using JwtIssuer.Tokens;
 using Microsoft.AspNetCore.Builder;
@@ -35,6 +36,8 @@ public static partial class JwtEndpoint
         RedirectPolicy redirects,
         TokenMinter minter,
         ITokenAccessPolicy access,
+        IssuerMetrics metrics,
+        TokenAudit audit,
         ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger(LogCategory);
@@ -45,6 +48,7 @@ public static partial class JwtEndpoint
         if (!decision.IsAllowed)
         {
             LogRefusedRedirect(logger, decision.Rejection);
+            metrics.RedirectRefused(decision.Rejection);
             return new ErrorResult(StatusCodes.Status400BadRequest, "This sign-in link is not valid", decision.Explanation);
         }
 
@@ -62,9 +66,10 @@ public static partial class JwtEndpoint
         }
 
         var token = minter.Mint(decision.Consumer!, subject);
-        LogIssued(logger, decision.Consumer!);
+        audit.TokenIssued(token, subject, decision.Consumer!, decision.Host!);
+        metrics.TokenIssued(decision.Consumer!, token.Algorithm);
 
-        return new ConsumerRedirectResult(RedirectPolicy.AppendToken(decision.Url!, token));
+        return new ConsumerRedirectResult(RedirectPolicy.AppendToken(decision.Url!, token.Token));
     }
 
     // Never log the token or the full redirect_url: the first is a credential, the second can be long and hostile.
@@ -73,7 +78,4 @@ public static partial class JwtEndpoint
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a token to a signed-in user who is disabled, locked out or has no email")]
     private static partial void LogRefusedUser(ILogger logger);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Issued a token for consumer {Consumer}")]
-    private static partial void LogIssued(ILogger logger, string consumer);
 }

@@ -3,6 +3,9 @@ namespace JwtIssuer.Redirects;
 /// <summary>The outcome of checking a <c>redirect_url</c>: the consumer it belongs to, or why it was refused.</summary>
 public readonly record struct RedirectDecision(RedirectRejection Rejection, string? Consumer, string? Url)
 {
+    /// <summary>The host of an allowed URL, as it arrived (for the audit trail).</summary>
+    public string? Host { get; init; }
+
     /// <summary>True when the URL is on a consumer's allowlist.</summary>
     public bool IsAllowed => Rejection == RedirectRejection.None;
 

@@ -34,29 +34,30 @@ public sealed class TokenMinter
                 Parse(consumer.Subject),
                 [.. consumer.Claims.Select(claim => KeyValuePair.Create(claim.Key, Parse(claim.Value)))],
                 consumer.TokenLifetime ?? ConsumerOptions.DefaultTokenLifetime,
-                keys[consumer.SigningKey!].Credentials));
+                keys[consumer.SigningKey!]));
         }
     }
 
     /// <summary>Mints a token for the named consumer.</summary>
-    public string Mint(string consumer, TokenSubject subject)
+    public MintedToken Mint(string consumer, TokenSubject subject)
     {
         ArgumentNullException.ThrowIfNull(subject);
         var plan = _plans[consumer];
         var now = _time.GetUtcNow().UtcDateTime;
+        var id = Guid.NewGuid().ToString();
 
         var claims = new Dictionary<string, object>(plan.Claims.Length + 3, StringComparer.Ordinal)
         {
             ["sub"] = plan.Subject.Render(subject),
             ["email"] = subject.Email,
-            ["jti"] = Guid.NewGuid().ToString(),
+            ["jti"] = id,
         };
         foreach (var (type, template) in plan.Claims)
         {
             claims[type] = template.Render(subject);
         }
 
-        return _handler.CreateToken(new SecurityTokenDescriptor
+        var token = _handler.CreateToken(new SecurityTokenDescriptor
         {
             Issuer = _issuer,
             Audience = plan.Audience,
@@ -64,8 +65,9 @@ public sealed class TokenMinter
             NotBefore = now - NotBeforeSkew,
             Expires = now + plan.Lifetime,
             Claims = claims,
-            SigningCredentials = plan.Credentials,
+            SigningCredentials = plan.Key.Credentials,
         });
+        return new MintedToken(token, id, plan.Key.Id, plan.Key.Algorithm);
     }
 
     private static ClaimTemplate Parse(string template) =>
@@ -76,5 +78,5 @@ public sealed class TokenMinter
         ClaimTemplate Subject,
         KeyValuePair<string, ClaimTemplate>[] Claims,
         TimeSpan Lifetime,
-        SigningCredentials Credentials);
+        SigningKey Key);
 }
