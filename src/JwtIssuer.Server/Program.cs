@@ -5,6 +5,8 @@ using JwtIssuer.Server.Configuration;
 using JwtIssuer.Server.Data;
 using JwtIssuer.Server.Development;
 using JwtIssuer.Server.Health;
+using JwtIssuer.Server.Security;
+using JwtIssuer.Server.Telemetry;
 
 // A verb (users, config, ...) runs the command line against the same configuration and exits; no verb serves.
 if (CommandLine.IsCommand(args))
@@ -32,9 +34,12 @@ if (ConfigurationCheck.Failures(app.Services) is { Count: > 0 } failures)
 await app.Services.MigrateDatabaseAsync();
 await app.SeedDevelopmentUserAsync();
 
+app.UseMetrics();                   // /metrics, or only on Metrics:Port when that is set
+app.UseSecurityHeaders();           // CSP with frame-ancestors, nosniff, no referrer; HSTS outside Development
+
 if (!app.Environment.IsDevelopment())
 {
-    // Problem details or a plain status, never a stack trace.
+    // Problem details or a plain status, never a stack trace; a database that does not answer is a 503.
     app.UseExceptionHandler();
 }
 

@@ -1,8 +1,9 @@
 using JwtIssuer.Server.Data;
 using JwtIssuer.Server.Development;
 using JwtIssuer.Server.Health;
-using JwtIssuer.Server.Pages;
+using JwtIssuer.Server.Security;
 using JwtIssuer.Server.Sessions;
+using JwtIssuer.Server.Telemetry;
 using JwtIssuer.Server.Users;
 
 namespace JwtIssuer.Server;
@@ -16,10 +17,13 @@ internal static class ServerServices
         builder.AddDatabase();                         // Database:Provider, Database:ConnectionString
         builder.AddUsers();                            // Identity: PBKDF2 210k, lockout after 5, disabled flag
         builder.AddSessions();                         // Session:*, DataProtection:*, antiforgery
+        builder.AddSecurity();                         // SignInLimits:*, HSTS
         builder.Services.AddJwtIssuer(builder.Configuration);
-        builder.Services.AddRazorPages(options => options.Conventions.ConfigureFilter(new SecurityHeadersFilterFactory()));
+        builder.Services.AddRazorPages();
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<DatabaseUnavailableHandler>();
         builder.AddHealth();
+        builder.AddTelemetry();                        // Metrics:*, the JwtIssuer meter for Prometheus
         return builder;
     }
 }

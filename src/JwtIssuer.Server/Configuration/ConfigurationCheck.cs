@@ -1,7 +1,9 @@
 using JwtIssuer.Configuration;
 using JwtIssuer.Keys;
 using JwtIssuer.Server.Data;
+using JwtIssuer.Server.Security;
 using JwtIssuer.Server.Sessions;
+using JwtIssuer.Server.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace JwtIssuer.Server.Configuration;
@@ -18,6 +20,8 @@ internal static class ConfigurationCheck
         var failures = new List<string>();
         Read<DatabaseOptions>(services, failures);
         Read<AgentSessionOptions>(services, failures);
+        Read<SignInLimitOptions>(services, failures);
+        Read<MetricsOptions>(services, failures);
         Read(() => services.GetRequiredService<IOptions<JwtIssuerOptions>>().Value, failures);
         if (failures.Count == 0)
         {

@@ -1,18 +1,32 @@
+using System.Globalization;
+using JwtIssuer.Server.Security;
+using JwtIssuer.Server.Telemetry;
 using JwtIssuer.Server.Users;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Options;
+using SignInResult = JwtIssuer.Server.Telemetry.SignInResult;
 
 namespace JwtIssuer.Server.Pages;
 
 [AllowAnonymous]
 // Antiforgery is validated in OnPostAsync, so a failure gets a page that says why instead of a blank 400.
 [IgnoreAntiforgeryToken]
-public sealed class LoginModel(AgentSignIn signIn, IAntiforgery antiforgery) : PageModel
+// The form is two short fields and a token; anything much bigger is not a browser signing in.
+[RequestSizeLimit(LoginModel.MaxRequestBytes)]
+[RequestFormLimits(ValueCountLimit = 32, KeyLengthLimit = 64, ValueLengthLimit = LoginModel.MaxRequestBytes)]
+public sealed class LoginModel(
+    AgentSignIn signIn,
+    SignInThrottle throttle,
+    SignInMetrics metrics,
+    IAntiforgery antiforgery,
+    IOptions<AntiforgeryOptions> antiforgeryOptions) : PageModel
 {
     public const int MaxEmailLength = 256;
     public const int MaxPasswordLength = 1024;
+    public const int MaxRequestBytes = 16 * 1024;
 
     // One message for every failure: unknown email, wrong password, locked out or disabled.
     // Don't reveal which accounts exist or which state they are in.
@@ -22,43 +36,104 @@ public sealed class LoginModel(AgentSignIn signIn, IAntiforgery antiforgery) : P
     private const string CookiesMissingError = "Your browser did not send this site's cookies, so signing in here cannot work. " +
         "If this page is inside another website's frame, ask your administrator to turn on Session:CrossSite; otherwise allow cookies and try again.";
 
-    [BindProperty]
-    public string? Email { get; set; }
+    private const string ExpiredFormError = "This sign-in form has expired or was not sent by this page. Reload the page and sign in again.";
 
-    [BindProperty]
-    public string? Password { get; set; }
+    private const string NotAFormError = "Sign in with the form on this page.";
 
-    [BindProperty(SupportsGet = true)]
-    public string? ReturnUrl { get; set; }
+    private const string UnreadableFormError = "The sign-in form could not be read. Reload the page and sign in again.";
+
+    // Set from the query or the form by the handlers, not by model binding: binding would read the form before
+    // OnPostAsync could turn an unreadable one (over the limits, invalid escapes such as %00) into a clear 400.
+    public string? Email { get; private set; }
+
+    public string? Password { get; private set; }
+
+    public string? ReturnUrl { get; private set; }
 
     public string? Error { get; private set; }
 
-    public void OnGet()
-    {
-    }
+    public void OnGet(string? returnUrl) => ReturnUrl = returnUrl;
 
     public async Task<IActionResult> OnPostAsync()
     {
+        if (!Request.HasFormContentType)
+        {
+            return FormBack(SignInResult.Rejected, StatusCodes.Status415UnsupportedMediaType, NotAFormError);
+        }
+
+        IFormCollection form;
+        try
+        {
+            form = await Request.ReadFormAsync(HttpContext.RequestAborted);
+        }
+        catch (InvalidDataException)
+        {
+            return FormBack(SignInResult.Rejected, StatusCodes.Status400BadRequest, UnreadableFormError);
+        }
+        catch (BadHttpRequestException ex)
+        {
+            return FormBack(SignInResult.Rejected, ex.StatusCode, UnreadableFormError);
+        }
+
+        // The first value of each: a repeated field is a script's doing, and never a second chance.
+        Email = form["Email"].FirstOrDefault();
+        Password = form["Password"].FirstOrDefault();
+        ReturnUrl = form["ReturnUrl"].FirstOrDefault();
+
         if (!await antiforgery.IsRequestValidAsync(HttpContext))
         {
-            Error = CookiesMissingError;
-            Password = null;
-            var page = Page();
-            page.StatusCode = StatusCodes.Status400BadRequest;
-            return page;
+            // With the antiforgery cookie present, the token is what is missing or wrong: a stale or forged form.
+            var cookieSent = Request.Cookies.ContainsKey(antiforgeryOptions.Value.Cookie.Name!);
+            return FormBack(SignInResult.Rejected, StatusCodes.Status400BadRequest, cookieSent ? ExpiredFormError : CookiesMissingError);
+        }
+
+        if (string.IsNullOrEmpty(Email) || string.IsNullOrEmpty(Password))
+        {
+            return FormBack(SignInResult.Failed, StatusCodes.Status200OK, GenericError);
         }
 
         // Bound before hashing, so a megabyte "password" costs no PBKDF2 time.
-        if (string.IsNullOrEmpty(Email) || Email.Length > MaxEmailLength
-            || string.IsNullOrEmpty(Password) || Password.Length > MaxPasswordLength
-            || !await signIn.SignInAsync(Email, Password))
+        if (Email.Length > MaxEmailLength || Password.Length > MaxPasswordLength)
         {
-            Error = GenericError;
-            Password = null;
-            return Page();
+            return FormBack(SignInResult.Rejected, StatusCodes.Status400BadRequest, GenericError);
         }
+
+        if (!throttle.TryAcquire(HttpContext.Connection.RemoteIpAddress, Email, out var retryAfter))
+        {
+            var seconds = (int)Math.Ceiling(retryAfter.TotalSeconds);
+            Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            return FormBack(SignInResult.Throttled, StatusCodes.Status429TooManyRequests,
+                $"Too many sign-in attempts. Wait {Describe(seconds)} and try again.");
+        }
+
+        if (!await signIn.SignInAsync(Email, Password))
+        {
+            return FormBack(SignInResult.Failed, StatusCodes.Status200OK, GenericError);
+        }
+
+        metrics.Record(SignInResult.Succeeded);
 
         // Only a local path: an absolute ReturnUrl would make this page an open redirect.
         return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/");
     }
+
+    /// <summary>The form again, with one message, the email kept and the password dropped.</summary>
+    private PageResult FormBack(SignInResult result, int statusCode, string error)
+    {
+        metrics.Record(result);
+        Error = error;
+        Password = null;
+        if (Email is { Length: > MaxEmailLength })
+        {
+            Email = null;
+        }
+
+        var page = Page();
+        page.StatusCode = statusCode;
+        return page;
+    }
+
+    private static string Describe(int seconds) => seconds <= 90
+        ? $"{seconds} seconds"
+        : $"{(int)Math.Ceiling(seconds / 60.0)} minutes";
 }

@@ -5,7 +5,10 @@ using Microsoft.AspNetCore.Http.Metadata;
 namespace JwtIssuer.Endpoints;
 
 /// <summary>An error answer: a small HTML page for a browser, <c>application/problem+json</c> for anything else.</summary>
-internal sealed class ErrorResult(int statusCode, string title, string detail) : IResult, IStatusCodeHttpResult
+/// <param name="statusCode">The HTTP status.</param>
+/// <param name="title">The page heading and problem title.</param>
+/// <param name="detail">What went wrong, in a sentence a user can act on.</param>
+public sealed class ErrorResult(int statusCode, string title, string detail) : IResult, IStatusCodeHttpResult
 {
     /// <inheritdoc />
     public int? StatusCode => statusCode;

@@ -1,0 +1,61 @@
+using JwtIssuer.Server.Sessions;
+
+namespace JwtIssuer.Server.Security;
+
+/// <summary>
+/// Headers on every response, set as it starts so they also cover error pages written by the library or the
+/// exception handler: <c>nosniff</c> everywhere; on HTML, a Content-Security-Policy whose <c>frame-ancestors</c>
+/// names only ourselves, the consumers and the embedding apps, no referrer, and no caching.
+/// </summary>
+internal sealed class SecurityHeaders
+{
+    // Our pages load only their own stylesheet and post only to themselves.
+    private const string PagePolicy = "default-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'";
+
+    private readonly RequestDelegate _next;
+    private readonly string _frameAncestors;
+    private readonly Func<object, Task> _apply;
+
+    public SecurityHeaders(RequestDelegate next, FrameAncestors frameAncestors)
+    {
+        _next = next;
+        _frameAncestors = frameAncestors.ContentSecurityPolicy;
+        _apply = Apply;
+    }
+
+    public Task InvokeAsync(HttpContext context)
+    {
+        context.Response.OnStarting(_apply, context);
+        return _next(context);
+    }
+
+    private Task Apply(object state)
+    {
+        var response = ((HttpContext)state).Response;
+        var headers = response.Headers;
+        headers.XContentTypeOptions = "nosniff";
+        if (response.ContentType is not { } type || !type.StartsWith("text/html", StringComparison.OrdinalIgnoreCase))
+        {
+            return Task.CompletedTask;
+        }
+
+        // A page that brought its own policy (the library's error page) keeps it; only the framing rule is added.
+        var policy = headers.ContentSecurityPolicy.ToString();
+        headers.ContentSecurityPolicy = policy.Length == 0 ? $"{PagePolicy}; {_frameAncestors}"
+            : policy.Contains("frame-ancestors", StringComparison.Ordinal) ? policy
+            : $"{policy}; {_frameAncestors}";
+
+        // ReturnUrl carries the consumer's relayState; keep it out of Referer headers.
+        if (!headers.ContainsKey("Referrer-Policy"))
+        {
+            headers["Referrer-Policy"] = "no-referrer";
+        }
+
+        if (headers.CacheControl.Count == 0)
+        {
+            headers.CacheControl = "no-store";
+        }
+
+        return Task.CompletedTask;
+    }
+}
