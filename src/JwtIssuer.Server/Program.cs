@@ -16,6 +16,7 @@ if (CommandLine.IsCommand(args))
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServerServices();
+builder.AddJsonConsoleOutsideDevelopment();
 
 var app = builder.Build();
 

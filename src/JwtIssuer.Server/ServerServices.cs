@@ -19,7 +19,7 @@ internal static class ServerServices
         builder.AddSessions();                         // Session:*, DataProtection:*, antiforgery
         builder.AddSecurity();                         // SignInLimits:*, HSTS
         builder.Services.AddJwtIssuer(builder.Configuration);
-        builder.Services.AddRazorPages();
+        builder.Services.AddRazorPages(options => options.Conventions.ConfigureFilter(new HttpsRequiredFilterFactory()));
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<DatabaseUnavailableHandler>();
         builder.AddHealth();

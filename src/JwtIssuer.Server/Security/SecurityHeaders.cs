@@ -9,8 +9,9 @@ namespace JwtIssuer.Server.Security;
 /// </summary>
 internal sealed class SecurityHeaders
 {
-    // Our pages load only their own stylesheet and post only to themselves.
-    private const string PagePolicy = "default-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'";
+    // Our pages load only their own stylesheet. No form-action: browsers apply it to the redirects after a
+    // post too, and the sign-in post ends at the consumer (POST /login, 302 /api/jwt, 302 consumer).
+    private const string PagePolicy = "default-src 'self'; object-src 'none'; base-uri 'none'";
 
     private readonly RequestDelegate _next;
     private readonly string _frameAncestors;

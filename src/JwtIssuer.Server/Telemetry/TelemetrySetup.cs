@@ -31,6 +31,24 @@ internal static class TelemetrySetup
     }
 
     /// <summary>
+    /// One JSON object per console line outside Development, for log shippers; <c>Logging:Console:FormatterName</c>
+    /// still decides when set. Done in code rather than in appsettings.json, so it holds wherever the content root is.
+    /// </summary>
+    public static WebApplicationBuilder AddJsonConsoleOutsideDevelopment(this WebApplicationBuilder builder)
+    {
+        if (!builder.Environment.IsDevelopment() && string.IsNullOrEmpty(builder.Configuration["Logging:Console:FormatterName"]))
+        {
+            builder.Logging.AddJsonConsole(options =>
+            {
+                options.UseUtcTimestamp = true;
+                options.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+            });
+        }
+
+        return builder;
+    }
+
+    /// <summary>
     /// Serves the scraping endpoint. With <c>Metrics:Port</c>, the metrics port answers nothing else and the public
     /// listener does not answer the metrics path. The check is on the connection's local port, never on the Host
     /// header, which the client chooses.

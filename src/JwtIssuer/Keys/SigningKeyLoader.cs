@@ -35,7 +35,8 @@ internal static class SigningKeyLoader
         catch (Exception ex) when (ex is CryptographicException or ArgumentException)
         {
             // The message says what the PEM parser disliked; it never contains key material.
-            return Fail($"{source.Setting} could not be imported: {ex.Message}", out error);
+            var from = source.FileRead is { } file ? $":{file.Setting} '{file.Path}'" : string.Empty;
+            return Fail($"{source.Setting}{from} could not be imported: {ex.Message}", out error);
         }
     }
 
@@ -181,6 +182,9 @@ internal static class SigningKeyLoader
     /// <summary>Where a key's settings live, and how its inline values and files are read.</summary>
     private sealed record Source(string Setting, string ContentRoot, ICollection<string> Warnings)
     {
+        /// <summary>The last file read, so an import error can name it.</summary>
+        public (string Setting, string Path)? FileRead { get; private set; }
+
         /// <summary>Reads an inline value or a file, exactly one of which must be set.</summary>
         public string? ReadOneOf(string? inline, string? file, string inlineName, string fileName, out string? error)
         {
@@ -226,6 +230,8 @@ internal static class SigningKeyLoader
                     Warnings.Add($"{Setting}:{fileName} '{path}' can be read by other users; run `chmod 600 {path}`.");
                 }
 
+                // Named in errors only when the setting is a key file, never a secret or passphrase file.
+                FileRead = shown.StartsWith('\'') ? (fileName, path) : null;
                 return text;
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

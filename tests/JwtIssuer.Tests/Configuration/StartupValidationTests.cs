@@ -105,18 +105,38 @@ public sealed class StartupValidationTests
         Assert.False(File.Exists(Path.Combine(directory, "jwt-issuer.db")), "the database was touched before configuration was checked");
     }
 
-    [Fact]
-    public async Task ServerRefusesToStartNamingAnUnreadableKeyFile()
+    [Theory]
+    [InlineData("missing", ": cannot read")]
+    [InlineData("a directory", ": cannot read")]
+    [InlineData("empty", " '")]
+    [InlineData("not a key", " '")]
+    public async Task ServerRefusesToStartNamingAnUnreadableKeyFile(string what, string reason)
     {
         var directory = Directory.CreateTempSubdirectory("jwt-issuer-keyfile-").FullName;
+        var keyFile = Path.Combine(directory, "rsa.pem");
+        switch (what)
+        {
+            case "a directory":
+                Directory.CreateDirectory(keyFile);
+                break;
+            case "empty":
+                await File.WriteAllTextAsync(keyFile, string.Empty);
+                break;
+            case "not a key":
+                await File.WriteAllTextAsync(keyFile, "-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n");
+                break;
+        }
+
         var settings = JwtIssuerApplication.DefaultSettings(directory);
         settings.Remove("JwtIssuer:SigningKeys:rsa-test:PrivateKeyPem");
-        settings["JwtIssuer:SigningKeys:rsa-test:PrivateKeyFile"] = "/nonexistent/rsa.pem";
+        settings["JwtIssuer:SigningKeys:rsa-test:PrivateKeyFile"] = keyFile;
 
         var result = await Cli.RunAsync(settings, null, "--urls", "http://127.0.0.1:0");
 
         Assert.Equal(1, result.ExitCode);
-        Assert.StartsWith("error: JwtIssuer:SigningKeys:rsa-test:PrivateKeyFile: cannot read '/nonexistent/rsa.pem'", result.Stderr, StringComparison.Ordinal);
+        Assert.StartsWith($"error: JwtIssuer:SigningKeys:rsa-test:PrivateKeyFile{reason}", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains(keyFile, result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,0 +1,46 @@
+using JwtIssuer.Endpoints;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Filters;
+using Microsoft.Extensions.Options;
+
+namespace JwtIssuer.Server.Security;
+
+/// <summary>
+/// Our pages set Secure cookies (outside local development), which a browser on plain http neither keeps nor
+/// sends, and antiforgery refuses to work there at all. Rather than a 500, a page over plain http says what is
+/// wrong; most often a TLS proxy in front whose forwarded headers the server was not told to trust.
+/// Runs before every other filter, antiforgery validation included.
+/// </summary>
+internal sealed class HttpsRequiredFilter(IOptions<AntiforgeryOptions> antiforgery) : IAuthorizationFilter, IOrderedFilter
+{
+    public int Order => int.MinValue;
+
+    public void OnAuthorization(AuthorizationFilterContext context)
+    {
+        if (context.HttpContext.Request.IsHttps || antiforgery.Value.Cookie.SecurePolicy != CookieSecurePolicy.Always)
+        {
+            return;
+        }
+
+        context.Result = new ErrorPageResult(new ErrorResult(StatusCodes.Status400BadRequest, "This page needs HTTPS",
+            "Signing in needs a secure (https://) connection. If this server sits behind a proxy that terminates TLS, " +
+            "the administrator must let it trust the proxy's forwarded headers."));
+    }
+
+    /// <summary>Lets an MVC filter answer with the library's error page.</summary>
+    private sealed class ErrorPageResult(ErrorResult result) : IActionResult
+    {
+        public Task ExecuteResultAsync(ActionContext context) => result.ExecuteAsync(context.HttpContext);
+    }
+}
+
+/// <summary>Lets the page convention resolve the filter (and its options) from DI.</summary>
+internal sealed class HttpsRequiredFilterFactory : IFilterFactory
+{
+    public bool IsReusable => true;
+
+    public IFilterMetadata CreateInstance(IServiceProvider serviceProvider) =>
+        new HttpsRequiredFilter(serviceProvider.GetRequiredService<IOptions<AntiforgeryOptions>>());
+}
