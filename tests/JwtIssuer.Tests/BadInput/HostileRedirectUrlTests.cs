@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using JwtIssuer.Diagnostics;
 using JwtIssuer.Redirects;
 using JwtIssuer.Tests.Infrastructure;
 using static JwtIssuer.Tests.Infrastructure.JwtIssuerApplication;
@@ -621,7 +622,7 @@ public sealed class SignedInAgentFixture : IAsyncLifetime
 
     /// <summary>How many tokens were minted since the last call; clears the captured log as it goes.</summary>
     public int TakeIssuedTokenCount() =>
-        App.Logs.GetSnapshot(clear: true).Count(record => record.Message.StartsWith("Issued a token", StringComparison.Ordinal));
+        App.Logs.GetSnapshot(clear: true).Count(record => record.Category == TokenAudit.Category);
 
     public async ValueTask DisposeAsync()
     {

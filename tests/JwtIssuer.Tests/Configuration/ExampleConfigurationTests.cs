@@ -1,6 +1,8 @@
 using JwtIssuer.Configuration;
 using JwtIssuer.Server.Data;
+using JwtIssuer.Server.Security;
 using JwtIssuer.Server.Sessions;
+using JwtIssuer.Server.Telemetry;
 using Microsoft.Extensions.Configuration;
 
 namespace JwtIssuer.Tests.Configuration;
@@ -30,12 +32,16 @@ public sealed class ExampleConfigurationTests
         var database = example.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>(strict)!;
         var session = example.GetSection(AgentSessionOptions.SectionName).Get<AgentSessionOptions>(strict)!;
         var dataProtection = example.GetSection(DataProtectionSettings.SectionName).Get<DataProtectionSettings>(strict)!;
+        var signInLimits = example.GetSection(SignInLimitOptions.SectionName).Get<SignInLimitOptions>(strict)!;
+        var metrics = example.GetSection(MetricsOptions.SectionName).Get<MetricsOptions>(strict)!;
 
         Assert.Equal("Comm100", issuer.Consumers["comm100"].Audience);
         Assert.Equal(["comm100-hs256", "ec-2026-11", "rsa-2026-11"], issuer.SigningKeys.Keys.Order(StringComparer.Ordinal));
         Assert.Equal("Sqlite", database.Provider);
         Assert.Equal(TimeSpan.FromHours(8), session.Lifetime);
         Assert.Equal("JwtIssuer", dataProtection.ApplicationName);
+        Assert.Equal(10, signInLimits.PerAccount.PermitLimit);
+        Assert.Equal(9464, metrics.Port);
     }
 
     [Fact]

@@ -90,8 +90,11 @@ public sealed partial class JwtIssuerApplication : WebApplicationFactory<Program
 
     public FakeLogCollector Logs => Services.GetRequiredService<FakeLogCollector>();
 
+    private bool _started;
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        _started = true;
         builder.UseEnvironment("Production");
         builder.ConfigureAppConfiguration(configuration => configuration.AddInMemoryCollection(Settings));
         builder.ConfigureLogging(logging => logging.ClearProviders().AddFakeLogging().SetMinimumLevel(LogLevel.Trace));
@@ -172,7 +175,9 @@ public sealed partial class JwtIssuerApplication : WebApplicationFactory<Program
 
     protected override void Dispose(bool disposing)
     {
+        var webRoot = disposing ? TakeWebRoot() : null;
         base.Dispose(disposing);
+        webRoot?.Dispose();
         if (disposing && OwnsData)
         {
             Database.Dispose();
@@ -185,6 +190,31 @@ public sealed partial class JwtIssuerApplication : WebApplicationFactory<Program
             {
             }
         }
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        var webRoot = TakeWebRoot();
+        await base.DisposeAsync();
+        webRoot?.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>
+    /// The host never disposes the web root's file provider, and Razor's asp-append-version watches site.css
+    /// through it: without this, one inotify instance stays behind per app that rendered a page, and a few
+    /// hundred reach Linux's per-user limit (128), after which hosts fail to start. Taken once, while the
+    /// services are alive (the base class's Dispose and DisposeAsync call each other).
+    /// </summary>
+    private IDisposable? TakeWebRoot()
+    {
+        if (!_started)
+        {
+            return null;
+        }
+
+        _started = false;
+        return Services.GetService<IWebHostEnvironment>()?.WebRootFileProvider as IDisposable;
     }
 
     /// <summary>Whether disposing drops the database and deletes the data directory (a sibling instance does not).</summary>

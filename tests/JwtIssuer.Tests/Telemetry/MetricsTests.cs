@@ -1,0 +1,109 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using JwtIssuer.Tests.Infrastructure;
+using static JwtIssuer.Tests.Infrastructure.JwtIssuerApplication;
+
+namespace JwtIssuer.Tests.Telemetry;
+
+/// <summary>The <c>JwtIssuer</c> meter, as Prometheus scrapes it.</summary>
+[Collection(RunsAlone.Name)]
+public sealed class MetricsTests : IDisposable
+{
+    private const string Agent = "agent@example.com";
+    private readonly JwtIssuerApplication _app = new();
+
+    public void Dispose() => _app.Dispose();
+
+    [Fact]
+    public async Task CountsTokensByConsumerAndAlgorithmRefusalsByReasonAndSignInsByResult()
+    {
+        await _app.CreateUserAsync(Agent);
+        var client = await _app.CreateSignedInClientAsync(Agent);
+        await PostLoginAsync(_app.CreateBrowserClient(), Agent, "wrong password");
+        await PostLoginAsync(_app.CreateBrowserClient(), Agent, "wrong password");
+        foreach (var url in new[] { Comm100Url, Comm100Url, RsaConsumerUrl })
+        {
+            Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync(JwtUrl(url))).StatusCode);
+        }
+
+        await client.GetAsync(JwtUrl("https://evil.example/"));
+        await client.GetAsync(JwtUrl("https://user@dash11.comm100.io/api/agentSSO/jwt/Consumer"));
+
+        var response = await _app.CreateBrowserClient().GetAsync("/metrics");
+        var scrape = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(2, Sample(scrape, "jwtissuer_tokens_issued_total", "consumer=\"comm100\"", "algorithm=\"HS256\""));
+        Assert.Equal(1, Sample(scrape, "jwtissuer_tokens_issued_total", "consumer=\"rsa\"", "algorithm=\"RS256\""));
+        Assert.Equal(1, Sample(scrape, "jwtissuer_redirects_refused_total", "reason=\"not_allowed\""));
+        Assert.Equal(1, Sample(scrape, "jwtissuer_redirects_refused_total", "reason=\"user_info\""));
+        Assert.Equal(1, Sample(scrape, "jwtissuer_sign_ins_total", "result=\"succeeded\""));
+        Assert.Equal(2, Sample(scrape, "jwtissuer_sign_ins_total", "result=\"failed\""));
+        // ASP.NET Core's own request metrics come along.
+        Assert.Contains("http_server_request_duration_seconds_bucket{", scrape, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CanBeTurnedOff()
+    {
+        _app.Settings["Metrics:Enabled"] = "false";
+
+        Assert.Equal(HttpStatusCode.NotFound, (await _app.CreateBrowserClient().GetAsync("/metrics")).StatusCode);
+    }
+
+    [Fact]
+    public async Task OnAPortOfItsOwnMetricsAreServedThereAloneAndTheConsoleSpeaksJson()
+    {
+        var metricsPort = ServerProcess.FreePort();
+        var publicPort = ServerProcess.FreePort();
+        var settings = DefaultSettings(_app.DataDirectory);
+        settings["ASPNETCORE_ENVIRONMENT"] = "Production";
+        settings["Logging:LogLevel:Default"] = "Information";
+        settings["Metrics:Port"] = metricsPort.ToString(CultureInfo.InvariantCulture);
+        await using var server = await ServerProcess.StartAsync(_app.DataDirectory, publicPort, settings);
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
+        var onPublic = new Uri($"http://localhost:{publicPort}");
+        var onMetrics = new Uri($"http://localhost:{metricsPort}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await http.GetAsync(new Uri(onPublic, JwtUrl("https://evil.example/")))).StatusCode);
+        var scrape = await http.GetAsync(new Uri(onMetrics, "/metrics"));
+
+        Assert.Equal(HttpStatusCode.OK, scrape.StatusCode);
+        Assert.Equal(1, Sample(await scrape.Content.ReadAsStringAsync(), "jwtissuer_redirects_refused_total", "reason=\"not_allowed\""));
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync(new Uri(onPublic, "/metrics"))).StatusCode);
+        // The Host header is the client's to choose; what counts is the port the connection arrived on.
+        using var spoofed = new HttpRequestMessage(HttpMethod.Get, new Uri(onPublic, "/metrics"));
+        spoofed.Headers.Host = $"localhost:{metricsPort}";
+        Assert.Equal(HttpStatusCode.NotFound, (await http.SendAsync(spoofed)).StatusCode);
+        foreach (var path in new[] { "/login", "/health/ready", JwtUrl(Comm100Url), "/.well-known/jwks.json" })
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync(new Uri(onMetrics, path))).StatusCode);
+        }
+
+        // Plain http in Production: the login page explains instead of failing.
+        var plain = await http.GetAsync(new Uri(onPublic, "/login"));
+        Assert.Equal(HttpStatusCode.BadRequest, plain.StatusCode);
+        Assert.Contains("This page needs HTTPS", await plain.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        // Outside Development every console line is one JSON object.
+        var lines = server.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Contains(lines, line => line.Contains("Now listening on", StringComparison.Ordinal));
+        foreach (var line in lines)
+        {
+            using var entry = JsonDocument.Parse(line);
+            Assert.True(entry.RootElement.TryGetProperty("Category", out _), line);
+            Assert.True(entry.RootElement.TryGetProperty("Timestamp", out _), line);
+        }
+    }
+
+    /// <summary>The value of the one sample of <paramref name="metric"/> carrying all of <paramref name="labels"/>.</summary>
+    internal static double Sample(string scrape, string metric, params string[] labels)
+    {
+        var line = Assert.Single(
+            scrape.Split('\n'),
+            line => line.StartsWith(metric + "{", StringComparison.Ordinal) && labels.All(label => line.Contains(label, StringComparison.Ordinal)));
+        return double.Parse(line[(line.LastIndexOf('}') + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+    }
+}
