@@ -18,10 +18,12 @@ COPY --from=build /app .
 RUN mkdir -p /data && chown "$APP_UID" /data
 VOLUME /data
 # Configuration comes from environment variables (JwtIssuer__Issuer=..., see appsettings.example.json).
+# Prometheus metrics are on a port of their own, off the public one: publish 9464 only to the scraper.
 ENV ASPNETCORE_HTTP_PORTS=8080 \
+    Metrics__Port=9464 \
     Database__ConnectionString="Data Source=/data/jwt-issuer.db" \
     DataProtection__KeysPath=/data/keys/dataprotection
-EXPOSE 8080
+EXPOSE 8080 9464
 # The image's non-root user.
 USER $APP_UID
 ENTRYPOINT ["dotnet", "jwt-issuer.dll"]
