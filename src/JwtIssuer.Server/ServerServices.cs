@@ -17,7 +17,7 @@ internal static class ServerServices
         builder.AddDatabase();                         // Database:Provider, Database:ConnectionString
         builder.AddUsers();                            // Identity: PBKDF2 210k, lockout after 5, disabled flag
         builder.AddSessions();                         // Session:*, DataProtection:*, antiforgery
-        builder.AddSecurity();                         // SignInLimits:*, HSTS
+        builder.AddSecurity();                         // SignInLimits:*
         builder.Services.AddJwtIssuer(builder.Configuration);
         builder.Services.AddRazorPages(options => options.Conventions.ConfigureFilter(new HttpsRequiredFilterFactory()));
         builder.Services.AddProblemDetails();

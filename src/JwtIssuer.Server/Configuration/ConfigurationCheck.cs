@@ -45,5 +45,10 @@ internal static class ConfigurationCheck
         {
             failures.AddRange(ex.Failures);
         }
+        catch (InvalidOperationException ex) when (ex.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal))
+        {
+            // The binder's own message names the key and the type it wanted, e.g. a port that is not a number.
+            failures.Add(ex.Message);
+        }
     }
 }

@@ -4,10 +4,10 @@ using JwtIssuer.Server.Telemetry;
 using JwtIssuer.Server.Users;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
-using SignInResult = JwtIssuer.Server.Telemetry.SignInResult;
 
 namespace JwtIssuer.Server.Pages;
 
@@ -20,6 +20,7 @@ namespace JwtIssuer.Server.Pages;
 public sealed class LoginModel(
     AgentSignIn signIn,
     SignInThrottle throttle,
+    ILookupNormalizer normalizer,
     SignInMetrics metrics,
     IAntiforgery antiforgery,
     IOptions<AntiforgeryOptions> antiforgeryOptions) : PageModel
@@ -58,7 +59,7 @@ public sealed class LoginModel(
     {
         if (!Request.HasFormContentType)
         {
-            return FormBack(SignInResult.Rejected, StatusCodes.Status415UnsupportedMediaType, NotAFormError);
+            return FormBack(SignInOutcome.Rejected, StatusCodes.Status415UnsupportedMediaType, NotAFormError);
         }
 
         IFormCollection form;
@@ -68,11 +69,11 @@ public sealed class LoginModel(
         }
         catch (InvalidDataException)
         {
-            return FormBack(SignInResult.Rejected, StatusCodes.Status400BadRequest, UnreadableFormError);
+            return FormBack(SignInOutcome.Rejected, StatusCodes.Status400BadRequest, UnreadableFormError);
         }
         catch (BadHttpRequestException ex)
         {
-            return FormBack(SignInResult.Rejected, ex.StatusCode, UnreadableFormError);
+            return FormBack(SignInOutcome.Rejected, ex.StatusCode, UnreadableFormError);
         }
 
         // The first value of each: a repeated field is a script's doing, and never a second chance.
@@ -84,43 +85,43 @@ public sealed class LoginModel(
         {
             // With the antiforgery cookie present, the token is what is missing or wrong: a stale or forged form.
             var cookieSent = Request.Cookies.ContainsKey(antiforgeryOptions.Value.Cookie.Name!);
-            return FormBack(SignInResult.Rejected, StatusCodes.Status400BadRequest, cookieSent ? ExpiredFormError : CookiesMissingError);
+            return FormBack(SignInOutcome.Rejected, StatusCodes.Status400BadRequest, cookieSent ? ExpiredFormError : CookiesMissingError);
         }
 
         if (string.IsNullOrEmpty(Email) || string.IsNullOrEmpty(Password))
         {
-            return FormBack(SignInResult.Failed, StatusCodes.Status200OK, GenericError);
+            return FormBack(SignInOutcome.Failed, StatusCodes.Status200OK, GenericError);
         }
 
         // Bound before hashing, so a megabyte "password" costs no PBKDF2 time.
         if (Email.Length > MaxEmailLength || Password.Length > MaxPasswordLength)
         {
-            return FormBack(SignInResult.Rejected, StatusCodes.Status400BadRequest, GenericError);
+            return FormBack(SignInOutcome.Rejected, StatusCodes.Status400BadRequest, GenericError);
         }
 
-        if (!throttle.TryAcquire(HttpContext.Connection.RemoteIpAddress, Email, out var retryAfter))
+        if (!throttle.TryAcquire(HttpContext.Connection.RemoteIpAddress, normalizer.NormalizeEmail(Email), out var retryAfter))
         {
             var seconds = (int)Math.Ceiling(retryAfter.TotalSeconds);
             Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-            return FormBack(SignInResult.Throttled, StatusCodes.Status429TooManyRequests,
-                $"Too many sign-in attempts. Wait {Describe(seconds)} and try again.");
+            return FormBack(SignInOutcome.Throttled, StatusCodes.Status429TooManyRequests,
+                $"Too many sign-in attempts. Try again in {Describe(seconds)} at the latest.");
         }
 
         if (!await signIn.SignInAsync(Email, Password))
         {
-            return FormBack(SignInResult.Failed, StatusCodes.Status200OK, GenericError);
+            return FormBack(SignInOutcome.Failed, StatusCodes.Status200OK, GenericError);
         }
 
-        metrics.Record(SignInResult.Succeeded);
+        metrics.Record(SignInOutcome.Succeeded);
 
         // Only a local path: an absolute ReturnUrl would make this page an open redirect.
         return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/");
     }
 
     /// <summary>The form again, with one message, the email kept and the password dropped.</summary>
-    private PageResult FormBack(SignInResult result, int statusCode, string error)
+    private PageResult FormBack(SignInOutcome outcome, int statusCode, string error)
     {
-        metrics.Record(result);
+        metrics.Record(outcome);
         Error = error;
         Password = null;
         if (Email is { Length: > MaxEmailLength })

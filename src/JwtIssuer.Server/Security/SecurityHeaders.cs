@@ -4,8 +4,9 @@ namespace JwtIssuer.Server.Security;
 
 /// <summary>
 /// Headers on every response, set as it starts so they also cover error pages written by the library or the
-/// exception handler: <c>nosniff</c> everywhere; on HTML, a Content-Security-Policy whose <c>frame-ancestors</c>
-/// names only ourselves, the consumers and the embedding apps, no referrer, and no caching.
+/// exception handler (which clears headers set earlier): <c>nosniff</c> everywhere; HSTS over HTTPS outside
+/// Development; on HTML, a Content-Security-Policy whose <c>frame-ancestors</c> names only ourselves, the
+/// consumers and the embedding apps, no referrer, and no caching.
 /// </summary>
 internal sealed class SecurityHeaders
 {
@@ -13,14 +14,19 @@ internal sealed class SecurityHeaders
     // post too, and the sign-in post ends at the consumer (POST /login, 302 /api/jwt, 302 consumer).
     private const string PagePolicy = "default-src 'self'; object-src 'none'; base-uri 'none'";
 
+    // One year. Not includeSubDomains or preload: which other hosts serve HTTPS is not ours to promise.
+    private const string StrictTransportSecurity = "max-age=31536000";
+
     private readonly RequestDelegate _next;
     private readonly string _frameAncestors;
+    private readonly bool _hsts;
     private readonly Func<object, Task> _apply;
 
-    public SecurityHeaders(RequestDelegate next, FrameAncestors frameAncestors)
+    public SecurityHeaders(RequestDelegate next, FrameAncestors frameAncestors, IWebHostEnvironment environment)
     {
         _next = next;
         _frameAncestors = frameAncestors.ContentSecurityPolicy;
+        _hsts = !environment.IsDevelopment();
         _apply = Apply;
     }
 
@@ -32,9 +38,16 @@ internal sealed class SecurityHeaders
 
     private Task Apply(object state)
     {
-        var response = ((HttpContext)state).Response;
+        var context = (HttpContext)state;
+        var response = context.Response;
         var headers = response.Headers;
         headers.XContentTypeOptions = "nosniff";
+        // As UseHsts does: never for loopback, where a browser would then refuse every plain-http dev server.
+        if (_hsts && context.Request.IsHttps && !IsLoopback(context.Request.Host.Host))
+        {
+            headers.StrictTransportSecurity = StrictTransportSecurity;
+        }
+
         if (response.ContentType is not { } type || !type.StartsWith("text/html", StringComparison.OrdinalIgnoreCase))
         {
             return Task.CompletedTask;
@@ -59,4 +72,7 @@ internal sealed class SecurityHeaders
 
         return Task.CompletedTask;
     }
+
+    private static bool IsLoopback(string host) =>
+        host is "[::1]" or "127.0.0.1" || host.Equals("localhost", StringComparison.OrdinalIgnoreCase);
 }

@@ -4,7 +4,7 @@ namespace JwtIssuer.Server.Security;
 
 internal static class SecuritySetup
 {
-    /// <summary>Sign-in rate limits (<c>SignInLimits:*</c>) and HSTS.</summary>
+    /// <summary>Sign-in rate limits (<c>SignInLimits:*</c>).</summary>
     public static IHostApplicationBuilder AddSecurity(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<SignInLimitOptions>()
@@ -12,18 +12,12 @@ internal static class SecuritySetup
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<SignInLimitOptions>, SignInLimitOptionsValidator>();
         builder.Services.AddSingleton<SignInThrottle>();
-        builder.Services.AddHsts(options => options.MaxAge = TimeSpan.FromDays(365));
         return builder;
     }
 
-    /// <summary>Security headers on every response; HSTS on HTTPS outside Development.</summary>
+    /// <summary>Security headers on every response (see <see cref="SecurityHeaders"/>).</summary>
     public static WebApplication UseSecurityHeaders(this WebApplication app)
     {
-        if (!app.Environment.IsDevelopment())
-        {
-            app.UseHsts();
-        }
-
         app.UseMiddleware<SecurityHeaders>();
         return app;
     }

@@ -27,10 +27,19 @@ public sealed class SignInThrottle : IDisposable
                 RateLimitPartition.GetFixedWindowLimiter(attempt.Account, _ => Options(limits.PerAccount))));
     }
 
-    /// <summary>Takes one attempt from both limits; false, with how long to wait, when either is spent.</summary>
-    public bool TryAcquire(IPAddress? client, string accountName, out TimeSpan retryAfter)
+    /// <summary>
+    /// Takes one attempt from both limits; false when either is spent, with the window's length to wait (the
+    /// fixed-window limiter does not say how much of it is left, so this is an upper bound).
+    /// </summary>
+    /// <param name="client">The client's address.</param>
+    /// <param name="normalizedAccount">
+    /// The account name as Identity looks it up (<c>ILookupNormalizer.NormalizeEmail</c>), so no other spelling of
+    /// an address (case, Unicode form) gets a bucket of its own.
+    /// </param>
+    /// <param name="retryAfter">How long to wait when refused.</param>
+    public bool TryAcquire(IPAddress? client, string normalizedAccount, out TimeSpan retryAfter)
     {
-        using var lease = _limiter.AttemptAcquire(new SignInAttempt(AddressKey(client), accountName.Trim().ToUpperInvariant()));
+        using var lease = _limiter.AttemptAcquire(new SignInAttempt(AddressKey(client), normalizedAccount));
         retryAfter = lease.IsAcquired ? TimeSpan.Zero
             : lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait
             : _longestWindow;

@@ -1,3 +1,6 @@
+using JwtIssuer.Endpoints;
+using JwtIssuer.Server.Sessions;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 
 namespace JwtIssuer.Server.Telemetry;
@@ -20,8 +23,12 @@ public sealed class MetricsOptions
     public int? Port { get; set; }
 }
 
-internal sealed class MetricsOptionsValidator : IValidateOptions<MetricsOptions>
+internal sealed class MetricsOptionsValidator(IConfiguration configuration) : IValidateOptions<MetricsOptions>
 {
+    // On the public listener the metrics path would shadow these.
+    private static readonly string[] Taken =
+        [SessionSetup.LoginPath, SessionSetup.LogoutPath, JwtEndpoint.Route, "/.well-known/jwks.json", "/health/live", "/health/ready"];
+
     public ValidateOptionsResult Validate(string? name, MetricsOptions options)
     {
         var errors = new List<string>();
@@ -29,12 +36,33 @@ internal sealed class MetricsOptionsValidator : IValidateOptions<MetricsOptions>
         {
             errors.Add($"Metrics:Path '{options.Path}' is not a path. Use one such as /metrics.");
         }
+        else if (Taken.Contains(options.Path, StringComparer.OrdinalIgnoreCase))
+        {
+            errors.Add($"Metrics:Path '{options.Path}' is one of the server's own routes. Use another, such as /metrics.");
+        }
 
         if (options.Port is < 1 or > 65535)
         {
             errors.Add($"Metrics:Port {options.Port} is out of range. Use 1-65535, or leave it unset to serve metrics on the main listener.");
         }
+        // By now the addresses include the metrics port itself (TelemetrySetup added it): any other use is a clash.
+        else if (options is { Enabled: true, Port: { } port } && TelemetrySetup.PublicUrls(configuration).Count(url => PortOf(url) == port) > 1)
+        {
+            errors.Add($"Metrics:Port {port} is also a public listening port. Use a port of its own, such as 9464.");
+        }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static int? PortOf(string url)
+    {
+        try
+        {
+            return BindingAddress.Parse(url).Port;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using JwtIssuer.Diagnostics;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
@@ -21,8 +22,13 @@ internal static class TelemetrySetup
             .AddMeter(IssuerMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Runtime")
             .AddPrometheusExporter());
 
-        // Which addresses to listen on is decided before the app is built, so this one setting is read here.
-        if (builder.Configuration.GetSection(MetricsOptions.SectionName).Get<MetricsOptions>() is { Enabled: true, Port: { } port })
+        // Which addresses to listen on is decided before the app is built, so this one setting is read here,
+        // leniently: a value that is not a port, or one the public listener uses too, is reported by the
+        // configuration check (one line, no stack trace) before anything listens.
+        var metrics = builder.Configuration.GetSection(MetricsOptions.SectionName);
+        if (!string.Equals(metrics[nameof(MetricsOptions.Enabled)], "false", StringComparison.OrdinalIgnoreCase)
+            && int.TryParse(metrics[nameof(MetricsOptions.Port)], NumberStyles.None, CultureInfo.InvariantCulture, out var port)
+            && port is > 0 and <= 65535)
         {
             builder.WebHost.UseUrls([.. PublicUrls(builder.Configuration), $"http://*:{port}"]);
         }

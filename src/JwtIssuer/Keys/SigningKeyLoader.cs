@@ -182,7 +182,7 @@ internal static class SigningKeyLoader
     /// <summary>Where a key's settings live, and how its inline values and files are read.</summary>
     private sealed record Source(string Setting, string ContentRoot, ICollection<string> Warnings)
     {
-        /// <summary>The last file read, so an import error can name it.</summary>
+        /// <summary>The private key file read, so an import error can name it (a passphrase file read later does not replace it).</summary>
         public (string Setting, string Path)? FileRead { get; private set; }
 
         /// <summary>Reads an inline value or a file, exactly one of which must be set.</summary>
@@ -230,8 +230,11 @@ internal static class SigningKeyLoader
                     Warnings.Add($"{Setting}:{fileName} '{path}' can be read by other users; run `chmod 600 {path}`.");
                 }
 
-                // Named in errors only when the setting is a key file, never a secret or passphrase file.
-                FileRead = shown.StartsWith('\'') ? (fileName, path) : null;
+                if (fileName == nameof(SigningKeyOptions.PrivateKeyFile))
+                {
+                    FileRead = (fileName, path);
+                }
+
                 return text;
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

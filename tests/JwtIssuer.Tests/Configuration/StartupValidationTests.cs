@@ -110,6 +110,7 @@ public sealed class StartupValidationTests
     [InlineData("a directory", ": cannot read")]
     [InlineData("empty", " '")]
     [InlineData("not a key", " '")]
+    [InlineData("encrypted, with the wrong passphrase", " '")]
     public async Task ServerRefusesToStartNamingAnUnreadableKeyFile(string what, string reason)
     {
         var directory = Directory.CreateTempSubdirectory("jwt-issuer-keyfile-").FullName;
@@ -125,11 +126,20 @@ public sealed class StartupValidationTests
             case "not a key":
                 await File.WriteAllTextAsync(keyFile, "-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n");
                 break;
+            case "encrypted, with the wrong passphrase":
+                await File.WriteAllTextAsync(keyFile, TestKeys.Rsa.ExportEncryptedPkcs8PrivateKeyPem(
+                    "the right passphrase", new PbeParameters(PbeEncryptionAlgorithm.Aes256Cbc, HashAlgorithmName.SHA256, 10_000)));
+                await File.WriteAllTextAsync(Path.Combine(directory, "passphrase"), "a wrong passphrase\n");
+                break;
         }
 
         var settings = JwtIssuerApplication.DefaultSettings(directory);
         settings.Remove("JwtIssuer:SigningKeys:rsa-test:PrivateKeyPem");
         settings["JwtIssuer:SigningKeys:rsa-test:PrivateKeyFile"] = keyFile;
+        if (what.StartsWith("encrypted", StringComparison.Ordinal))
+        {
+            settings["JwtIssuer:SigningKeys:rsa-test:PrivateKeyPassphraseFile"] = Path.Combine(directory, "passphrase");
+        }
 
         var result = await Cli.RunAsync(settings, null, "--urls", "http://127.0.0.1:0");
 

@@ -1,7 +1,10 @@
 using System.Net;
 using System.Net.Http.Headers;
+using JwtIssuer.Server.Data;
 using JwtIssuer.Server.Users;
 using JwtIssuer.Tests.Infrastructure;
+using Microsoft.AspNetCore.Mvc.Testing.Handlers;
+using Microsoft.Data.Sqlite;
 using Npgsql;
 using static JwtIssuer.Tests.Infrastructure.JwtIssuerApplication;
 
@@ -42,9 +45,13 @@ public sealed class DatabaseFaultTests : IDisposable
         Assert.Contains("frame-ancestors", Assert.Single(page.Headers.GetValues("Content-Security-Policy")), StringComparison.Ordinal);
 
         await AssertUnavailableAsync(await GetAsync(client, JwtUrl(Comm100Url), "application/json"), "application/problem+json");
-        var browser = _app.CreateBrowserClient();
+        // Under the public host name, so HSTS applies: the error page keeps it too.
+        var browser = _app.CreateDefaultClient(new Uri("https://sso.example.test"), new CookieContainerHandler());
         browser.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("text/html"));
-        await AssertUnavailableAsync(await PostLoginAsync(browser, Agent, DefaultPassword), "text/html");
+        var login = await PostLoginAsync(browser, Agent, DefaultPassword);
+        await AssertUnavailableAsync(login, "text/html");
+        Assert.Equal("max-age=31536000", Assert.Single(login.Headers.GetValues("Strict-Transport-Security")));
+        Assert.Contains(_app.Logs.GetSnapshot(), record => record.Message.StartsWith("The database is unavailable", StringComparison.Ordinal));
 
         await SetConnectionsAllowedAsync(true);
 
@@ -91,4 +98,38 @@ public sealed class DatabaseFaultTests : IDisposable
             await terminate.ExecuteNonQueryAsync();
         }
     }
+}
+
+/// <summary>Which database errors are an outage (503) and which are bugs that must stay 500s.</summary>
+public sealed class DatabaseUnavailableClassificationTests
+{
+    public static TheoryData<Exception, bool> Errors => new()
+    {
+        // Out of reach: the socket, a timeout, a shutdown, no connections left, a closed or missing database.
+        { new NpgsqlException("Failed to connect to 10.0.0.5:5432", new System.Net.Sockets.SocketException()), true },
+        { new NpgsqlException("Exception while reading from stream", new TimeoutException()), true },
+        { Postgres("57P01", "terminating connection due to administrator command"), true },
+        { Postgres("53300", "sorry, too many clients already"), true },
+        { Postgres("08006", "connection failure"), true },
+        { Postgres("55000", "database \"jwt\" is not currently accepting connections"), true },
+        { Postgres("3D000", "database \"jwt\" does not exist"), true },
+        { new SqliteException("unable to open database file", 14), true },
+        { new SqliteException("database is locked", 5), true },
+        { new SqliteException("disk I/O error", 10), true },
+        // EF Core's wrapping does not hide it.
+        { new InvalidOperationException("An exception has been raised that is likely due to a transient failure.", Postgres("57P03", "the database system is starting up")), true },
+        // Bugs, not outages.
+        { Postgres("23505", "duplicate key value violates unique constraint"), false },
+        { Postgres("42P01", "relation \"AspNetUsers\" does not exist"), false },
+        { new SqliteException("no such table: AspNetUsers", 1), false },
+        { new SqliteException("UNIQUE constraint failed", 19), false },
+        { new InvalidOperationException("Sequence contains no elements"), false },
+    };
+
+    [Theory]
+    [MemberData(nameof(Errors))]
+    public void TellsAnOutageFromABug(Exception error, bool unavailable) =>
+        Assert.Equal(unavailable, DatabaseUnavailableHandler.IsDatabaseUnavailable(error));
+
+    private static PostgresException Postgres(string sqlState, string message) => new(message, "FATAL", "FATAL", sqlState);
 }

@@ -23,46 +23,41 @@ public sealed class SignInLimitTests : IDisposable
     [Fact]
     public async Task TwoHundredWrongPasswordsForOneAccountCheckAtMostTheLimitThenTheRightOneWorksAfterTheWindow()
     {
-        // Below Identity's lockout (5), so what stops the guessing here is the rate limit alone.
-        const int PerAccount = 3;
+        // Two per window: even if the 200 attempts spill into a second window, four wrong passwords stay
+        // below Identity's lockout (5), so what stops the guessing here is the rate limit alone.
+        const int PerAccount = 2;
         _app.Settings["SignInLimits:PerAccount:PermitLimit"] = PerAccount.ToString(CultureInfo.InvariantCulture);
         _app.Settings["SignInLimits:PerAccount:Window"] = Window.ToString();
         _app.Settings["SignInLimits:PerAddress:PermitLimit"] = "1000"; // every test request comes from the same (unknown) address
         await _app.CreateUserAsync(Agent);
         var client = _app.CreateBrowserClient();
+        await AntiforgeryTokenAsync(client); // the first page render is slow; keep it out of the timed loop
 
         var clock = Stopwatch.StartNew();
         var statuses = new List<HttpStatusCode>();
-        HttpResponseMessage? refused = null;
+        HttpResponseMessage? lastRefused = null;
         for (var attempt = 0; attempt < 200; attempt++)
         {
             var response = await PostLoginAsync(client, attempt % 2 == 0 ? Agent : Agent.ToUpperInvariant(), $"guess {attempt}");
             statuses.Add(response.StatusCode);
-            refused ??= response.StatusCode == HttpStatusCode.TooManyRequests ? response : null;
+            lastRefused = response.StatusCode == HttpStatusCode.TooManyRequests ? response : lastRefused;
         }
 
-        var elapsed = clock.Elapsed;
-
-        // At most the limit in every window the 200 attempts spanned (one, unless this machine is very slow).
-        var windows = (int)Math.Ceiling(elapsed / Window);
+        // At most the limit in every window the attempts spanned: one, unless this machine is very slow.
+        var windows = (int)Math.Ceiling(clock.Elapsed / Window);
+        Assert.True(windows <= 2, $"200 attempts took {clock.Elapsed}; the test needs them within two {Window} windows");
         Assert.InRange(_app.PasswordVerifications.Count, PerAccount, PerAccount * windows);
         Assert.Equal(200 - _app.PasswordVerifications.Count, statuses.Count(status => status == HttpStatusCode.TooManyRequests));
 
-        Assert.NotNull(refused);
-        var retryAfter = int.Parse(refused.Headers.GetValues("Retry-After").Single(), CultureInfo.InvariantCulture);
-        Assert.InRange(retryAfter, 1, (int)Window.TotalSeconds);
-        Assert.Equal("text/html", refused.Content.Headers.ContentType?.MediaType);
-        Assert.Contains("Too many sign-in attempts. Wait", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        // Retry-After is the window's length: the fixed-window limiter cannot say how much of it is left,
+        // so it names the longest wait, never a wait too short.
+        Assert.NotNull(lastRefused);
+        Assert.Equal(((int)Window.TotalSeconds).ToString(CultureInfo.InvariantCulture), Assert.Single(lastRefused.Headers.GetValues("Retry-After")));
+        Assert.Equal("text/html", lastRefused.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("Too many sign-in attempts. Try again in 8 seconds at the latest.", await lastRefused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
-        // While the window lasts, even the right password is not checked.
-        var beforeRight = _app.PasswordVerifications.Count;
-        if (clock.Elapsed < Window - TimeSpan.FromSeconds(1))
-        {
-            Assert.Equal(HttpStatusCode.TooManyRequests, (await PostLoginAsync(client, Agent, DefaultPassword)).StatusCode);
-            Assert.Equal(beforeRight, _app.PasswordVerifications.Count);
-        }
-
-        await Task.Delay(Window * windows - clock.Elapsed + TimeSpan.FromSeconds(1));
+        // Waiting as told is enough for the right password to work.
+        await Task.Delay(Window + TimeSpan.FromMilliseconds(500), TestContext.Current.CancellationToken); // plus the replenishing timer's slack
         Assert.Equal(HttpStatusCode.Redirect, (await PostLoginAsync(client, Agent, DefaultPassword)).StatusCode);
     }
 
@@ -105,18 +100,21 @@ public sealed class SignInLimitTests : IDisposable
     }
 
     [Fact]
-    public void AccountNamesAreLimitedWhateverTheirCaseOrSpacing()
+    public async Task AnAccountNameIsOneBucketWhateverItsCaseOrUnicodeForm()
     {
-        using var throttle = new SignInThrottle(Options.Create(new SignInLimitOptions
-        {
-            PerAddress = new WindowLimit { PermitLimit = 100, Window = TimeSpan.FromMinutes(10) },
-            PerAccount = new WindowLimit { PermitLimit = 2, Window = TimeSpan.FromMinutes(10) },
-        }));
+        _app.Settings["SignInLimits:PerAccount:PermitLimit"] = "2";
+        var client = _app.CreateBrowserClient();
 
-        Assert.True(throttle.TryAcquire(IPAddress.Parse("192.0.2.1"), Agent, out _));
-        Assert.True(throttle.TryAcquire(IPAddress.Parse("192.0.2.2"), " AGENT@example.COM ", out _));
-        Assert.False(throttle.TryAcquire(IPAddress.Parse("192.0.2.3"), "Agent@Example.com", out _));
-        Assert.True(throttle.TryAcquire(IPAddress.Parse("192.0.2.3"), "other@example.com", out _));
+        // "josé" composed (U+00E9) and decomposed (e + U+0301): one address to Identity, so one bucket here.
+        var spellings = new[] { "jos\u00e9@example.com", "JOSE\u0301@EXAMPLE.COM", "Jos\u00c9@Example.com" };
+        var statuses = new List<HttpStatusCode>();
+        foreach (var email in spellings)
+        {
+            statuses.Add((await PostLoginAsync(client, email, "guess")).StatusCode);
+        }
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], statuses);
+        Assert.Equal(2, _app.PasswordVerifications.Count);
     }
 
     [Theory]

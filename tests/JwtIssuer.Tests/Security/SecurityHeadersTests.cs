@@ -62,15 +62,23 @@ public sealed class SecurityHeadersTests : IDisposable
 
         Assert.Equal("max-age=31536000", Assert.Single(secure.Headers.GetValues("Strict-Transport-Security")));
         Assert.False(plain.Headers.Contains("Strict-Transport-Security"));
+        // Not for loopback, where it would make a browser refuse every plain-http development server.
+        Assert.False((await _app.CreateBrowserClient().GetAsync("/login")).Headers.Contains("Strict-Transport-Security"));
     }
 
     [Fact]
     public async Task JsonAndRedirectsGetNosniffButNoPagePolicy()
     {
+        await _app.CreateUserAsync(Agent);
         var jwks = await _app.CreateBrowserClient().GetAsync("/.well-known/jwks.json");
+        var redirect = await (await _app.CreateSignedInClientAsync(Agent)).GetAsync(JwtUrl(Comm100Url));
 
-        Assert.Equal("nosniff", Assert.Single(jwks.Headers.GetValues("X-Content-Type-Options")));
-        Assert.False(jwks.Headers.Contains("Content-Security-Policy"));
+        Assert.Equal(HttpStatusCode.Redirect, redirect.StatusCode);
+        foreach (var response in new[] { jwks, redirect })
+        {
+            Assert.Equal("nosniff", Assert.Single(response.Headers.GetValues("X-Content-Type-Options")));
+            Assert.False(response.Headers.Contains("Content-Security-Policy"));
+        }
     }
 
     private async Task<HttpResponseMessage> ResponseForAsync(string answer)

@@ -98,6 +98,25 @@ public sealed class MetricsTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData("Metrics:Path", "/login", "Metrics:Path '/login' is one of the server's own routes.")]
+    [InlineData("Metrics:Path", "metrics", "Metrics:Path 'metrics' is not a path.")]
+    [InlineData("Metrics:Port", "5123", "Metrics:Port 5123 is also a public listening port.")]
+    [InlineData("Metrics:Port", "70000", "Metrics:Port 70000 is out of range.")]
+    [InlineData("Metrics:Port", "not-a-port", "Failed to convert configuration value 'not-a-port' at 'Metrics:Port'")]
+    public async Task BadMetricsSettingsStopStartUpWithOneLine(string key, string value, string message)
+    {
+        var settings = DefaultSettings(_app.DataDirectory);
+        settings["urls"] = "http://127.0.0.1:5123";
+        settings[key] = value;
+
+        var result = await Cli.RunAsync(settings, null, "config", "check");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("error: " + message, result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Stderr, StringComparison.Ordinal);
+    }
+
     /// <summary>The value of the one sample of <paramref name="metric"/> carrying all of <paramref name="labels"/>.</summary>
     internal static double Sample(string scrape, string metric, params string[] labels)
     {
