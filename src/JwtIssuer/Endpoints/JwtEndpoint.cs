@@ -1,4 +1,5 @@
 using JwtIssuer.Access;
+using JwtIssuer.Configuration;
 using JwtIssuer.Diagnostics;
 using JwtIssuer.Redirects;
 using JwtIssuer.Tokens;
@@ -7,6 +8,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace JwtIssuer.Endpoints;
 
@@ -35,7 +37,8 @@ public static partial class JwtEndpoint
         HttpContext context,
         RedirectPolicy redirects,
         TokenMinter minter,
-        ITokenAccessPolicy access,
+        ITokenAccessPolicy policy,
+        IOptions<JwtIssuerOptions> options,
         IssuerMetrics metrics,
         TokenAudit audit,
         ILoggerFactory loggers)
@@ -57,15 +60,27 @@ public static partial class JwtEndpoint
             return TypedResults.Challenge();
         }
 
-        var subject = TokenSubject.FromPrincipal(context.User);
-        if (subject is null || !await access.IsAllowedAsync(context.User, context.RequestAborted))
+        var subject = TokenSubject.FromPrincipal(context.User, options.Value.UserClaims);
+        if (subject is null)
         {
-            LogRefusedUser(logger);
+            LogNoSubject(logger);
             return new ErrorResult(StatusCodes.Status403Forbidden, "Access denied",
-                "Your account may not sign in to this application right now. Ask your administrator.");
+                "Your account has no email address or user id this application can send on. Ask your administrator.");
         }
 
-        var token = minter.Mint(decision.Consumer!, subject);
+        var access = await policy.CheckAsync(new TokenRequest(context.User, subject, decision.Consumer!), context.RequestAborted);
+        switch (access.Kind)
+        {
+            case TokenAccessKind.SignInAgain:
+                LogSignInAgain(logger);
+                return TypedResults.Challenge();
+            case TokenAccessKind.Deny:
+                LogRefusedUser(logger);
+                return new ErrorResult(StatusCodes.Status403Forbidden, "Access denied",
+                    access.Message ?? "Your account may not sign in to this application right now. Ask your administrator.");
+        }
+
+        var token = minter.Mint(decision.Consumer!, subject, access.Claims);
         audit.TokenIssued(token, subject, decision.Consumer!, decision.Host!);
         metrics.TokenIssued(decision.Consumer!, token.Algorithm);
 
@@ -76,6 +91,12 @@ public static partial class JwtEndpoint
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused redirect_url: {Reason}")]
     private static partial void LogRefusedRedirect(ILogger logger, RedirectRejection reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a token to a signed-in user who is disabled, locked out or has no email")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a token: the access policy denied the signed-in user")]
     private static partial void LogRefusedUser(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a token: the signed-in principal has no email or user id claim")]
+    private static partial void LogNoSubject(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Asked the user to sign in again: the access policy found the session stale")]
+    private static partial void LogSignInAgain(ILogger logger);
 }

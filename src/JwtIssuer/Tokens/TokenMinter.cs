@@ -38,15 +38,15 @@ public sealed class TokenMinter
         }
     }
 
-    /// <summary>Mints a token for the named consumer.</summary>
-    public MintedToken Mint(string consumer, TokenSubject subject)
+    /// <summary>Mints a token for the named consumer, with the host's <paramref name="extraClaims"/> (if any) added.</summary>
+    public MintedToken Mint(string consumer, TokenSubject subject, IReadOnlyDictionary<string, string>? extraClaims = null)
     {
         ArgumentNullException.ThrowIfNull(subject);
         var plan = _plans[consumer];
         var now = _time.GetUtcNow().UtcDateTime;
         var id = Guid.NewGuid().ToString();
 
-        var claims = new Dictionary<string, object>(plan.Claims.Length + 3, StringComparer.Ordinal)
+        var claims = new Dictionary<string, object>(plan.Claims.Length + (extraClaims?.Count ?? 0) + 3, StringComparer.Ordinal)
         {
             ["sub"] = plan.Subject.Render(subject),
             ["email"] = subject.Email,
@@ -55,6 +55,14 @@ public sealed class TokenMinter
         foreach (var (type, template) in plan.Claims)
         {
             claims[type] = template.Render(subject);
+        }
+
+        if (extraClaims is not null)
+        {
+            foreach (var (type, value) in extraClaims)
+            {
+                claims[type] = value;
+            }
         }
 
         var token = _handler.CreateToken(new SecurityTokenDescriptor

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using JwtIssuer.Configuration;
 
 namespace JwtIssuer.Tokens;
 
@@ -8,13 +9,34 @@ namespace JwtIssuer.Tokens;
 /// <param name="Name">A display name (the <c>{name}</c> template), if known.</param>
 public sealed record TokenSubject(string UserId, string Email, string? Name)
 {
-    /// <summary>Reads the subject from a principal's standard claims; null when it has no email or id.</summary>
-    public static TokenSubject? FromPrincipal(ClaimsPrincipal principal)
+    /// <summary>
+    /// Reads the subject from a principal's claims, as <paramref name="claims"/> names them (by default the
+    /// claim types of ASP.NET Core Identity and OpenID Connect); null when it has no email or id.
+    /// </summary>
+    public static TokenSubject? FromPrincipal(ClaimsPrincipal principal, UserClaimOptions? claims = null)
     {
         ArgumentNullException.ThrowIfNull(principal);
-        var id = principal.FindFirst(ClaimTypes.NameIdentifier)?.Value ?? principal.FindFirst("sub")?.Value;
-        var email = principal.FindFirst(ClaimTypes.Email)?.Value ?? principal.FindFirst("email")?.Value;
-        var name = principal.FindFirst("name")?.Value ?? principal.FindFirst(ClaimTypes.GivenName)?.Value;
+        var id = First(principal, claims?.UserId, UserClaimOptions.DefaultUserId);
+        var email = First(principal, claims?.Email, UserClaimOptions.DefaultEmail);
+        var name = First(principal, claims?.Name, UserClaimOptions.DefaultName);
         return string.IsNullOrEmpty(id) || string.IsNullOrEmpty(email) ? null : new TokenSubject(id, email, name);
+    }
+
+    private static string? First(ClaimsPrincipal principal, string? configured, string[] defaults)
+    {
+        if (!string.IsNullOrEmpty(configured))
+        {
+            return principal.FindFirst(configured)?.Value;
+        }
+
+        foreach (var type in defaults)
+        {
+            if (principal.FindFirst(type)?.Value is { Length: > 0 } value)
+            {
+                return value;
+            }
+        }
+
+        return null;
     }
 }

@@ -222,7 +222,7 @@ public abstract class JwtEndpointTests(string provider) : IDisposable
     }
 
     [Fact]
-    public async Task RefusesASessionIssuedBeforeTheSecurityStampChanged()
+    public async Task SendsASessionIssuedBeforeTheSecurityStampChangedToSignInAgain()
     {
         await _app.CreateUserAsync("agent@example.com");
         var client = await _app.CreateSignedInClientAsync("agent@example.com");
@@ -232,7 +232,12 @@ public abstract class JwtEndpointTests(string provider) : IDisposable
         await _app.UpdateUserAsync("agent@example.com", user => user.SecurityStamp = Guid.NewGuid().ToString("N"));
         _app.Time.Advance(UserStatusSnapshot.MaxAge);
 
-        Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync(JwtUrl(Comm100Url))).StatusCode);
+        // No token, and not a dead end either: the agent is asked to sign in, and comes back here after.
+        var issued = _app.Logs.GetSnapshot().Count(record => record.Category == TokenAudit.Category);
+        var stale = await client.GetAsync(JwtUrl(Comm100Url));
+        Assert.Equal(HttpStatusCode.Redirect, stale.StatusCode);
+        Assert.Equal("/login", stale.Headers.Location!.AbsolutePath);
+        Assert.Equal(issued, _app.Logs.GetSnapshot().Count(record => record.Category == TokenAudit.Category));
         var fresh = await _app.CreateSignedInClientAsync("agent@example.com");
         Assert.Equal(HttpStatusCode.Redirect, (await fresh.GetAsync(JwtUrl(Comm100Url))).StatusCode);
     }
