@@ -33,8 +33,11 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts the server in <paramref name="workingDirectory"/> and waits until it listens.</summary>
-    public static async Task<ServerProcess> StartAsync(string workingDirectory, int port, IReadOnlyDictionary<string, string?> environment)
+    /// <summary>
+    /// Starts the server (or, given <paramref name="assembly"/>, another ASP.NET Core app) in
+    /// <paramref name="workingDirectory"/> and waits until it listens.
+    /// </summary>
+    public static async Task<ServerProcess> StartAsync(string workingDirectory, int port, IReadOnlyDictionary<string, string?> environment, string? assembly = null)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -42,7 +45,7 @@ public sealed class ServerProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "jwt-issuer.dll"));
+        start.ArgumentList.Add(assembly ?? Path.Combine(AppContext.BaseDirectory, "jwt-issuer.dll"));
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add($"http://localhost:{port}");
         // StartAsync waits for the "Now listening on:" line, whatever the rest of the logging says.
