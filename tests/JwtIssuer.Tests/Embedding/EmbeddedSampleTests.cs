@@ -17,8 +17,8 @@ namespace JwtIssuer.Tests.Embedding;
 /// </summary>
 public sealed partial class EmbeddedSampleTests : IAsyncLifetime
 {
-    private const string Consumer = "https://dash11.comm100.io/api/agentSSO/jwt/Consumer";
-    private const string Password = "sample app password 1";
+    private const string Consumer = SampleSettings.Consumer;
+    private const string Password = SampleSettings.Password;
     private WebApplication _app = null!;
 
     public async ValueTask InitializeAsync()
@@ -26,23 +26,13 @@ public sealed partial class EmbeddedSampleTests : IAsyncLifetime
         _app = SampleApp.Build([], builder =>
         {
             builder.WebHost.UseTestServer();
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["JwtIssuer:Issuer"] = JwtIssuerApplication.Issuer, // what TokenAssert verifies against
-                ["JwtIssuer:Consumers:comm100:RedirectUrls:0"] = Consumer,
-                ["JwtIssuer:Consumers:comm100:SigningKey"] = "comm100",
-                ["JwtIssuer:Consumers:comm100:Claims:name"] = "{name}",
-                ["JwtIssuer:SigningKeys:comm100:Algorithm"] = "HS256",
-                ["JwtIssuer:SigningKeys:comm100:Secret"] = TestKeys.HsSecret,
-                ["People:0:Email"] = "agent@example.com",
-                ["People:0:Name"] = "Ann Agent",
-                ["People:0:PasswordHash"] = AgentDirectory.Hash(Password),
-                ["People:0:IsAgent"] = "true",
-                ["People:1:Email"] = "accounts@example.com",
-                ["People:1:Name"] = "Bob Books",
-                ["People:1:PasswordHash"] = AgentDirectory.Hash(Password),
-                ["People:1:IsAgent"] = "false",
-            });
+            var settings = SampleSettings.Create();
+            settings["JwtIssuer:Consumers:comm100:Claims:name"] = "{name}";
+            settings["People:1:Email"] = "accounts@example.com";
+            settings["People:1:Name"] = "Bob Books";
+            settings["People:1:PasswordHash"] = AgentDirectory.Hash(Password);
+            settings["People:1:IsAgent"] = "false";
+            builder.Configuration.AddInMemoryCollection(settings);
         });
         await _app.StartAsync();
     }

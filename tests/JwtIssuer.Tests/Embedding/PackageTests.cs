@@ -16,8 +16,8 @@ public sealed partial class PackageTests : IDisposable
     /// <summary>Where .ci/run puts the packed package; without it the test packs one itself.</summary>
     public const string PackagesVariable = "JWTISSUER_TEST_PACKAGES";
 
-    private const string Consumer = "https://dash11.comm100.io/api/agentSSO/jwt/Consumer";
-    private const string Password = "packaged sample password";
+    private const string Consumer = SampleSettings.Consumer;
+    private const string Password = SampleSettings.Password;
     private readonly string _directory = Directory.CreateTempSubdirectory("jwt-issuer-package-").FullName;
 
     public void Dispose()
@@ -76,19 +76,9 @@ public sealed partial class PackageTests : IDisposable
         Assert.False(File.Exists(Path.Combine(_directory, "out", "JwtIssuer.Tests.dll")));
 
         var port = ServerProcess.FreePort();
-        await using var app = await ServerProcess.StartAsync(_directory, port, new Dictionary<string, string?>
-        {
-            ["ASPNETCORE_ENVIRONMENT"] = "Production",
-            ["JwtIssuer:Issuer"] = JwtIssuerApplication.Issuer,
-            ["JwtIssuer:Consumers:comm100:RedirectUrls:0"] = Consumer,
-            ["JwtIssuer:Consumers:comm100:SigningKey"] = "comm100",
-            ["JwtIssuer:SigningKeys:comm100:Algorithm"] = "HS256",
-            ["JwtIssuer:SigningKeys:comm100:Secret"] = TestKeys.HsSecret,
-            ["People:0:Email"] = "agent@example.com",
-            ["People:0:Name"] = "Ann Agent",
-            ["People:0:PasswordHash"] = AgentDirectory.Hash(Password),
-            ["People:0:IsAgent"] = "true",
-        }, Path.Combine(_directory, "out", "EmbeddedApp.dll"));
+        var settings = SampleSettings.Create();
+        settings["ASPNETCORE_ENVIRONMENT"] = "Production";
+        await using var app = await ServerProcess.StartAsync(_directory, port, settings, Path.Combine(_directory, "out", "EmbeddedApp.dll"));
 
         using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() })
         {
@@ -99,7 +89,7 @@ public sealed partial class PackageTests : IDisposable
         var form = await browser.GetStringAsync($"/login?returnUrl={Uri.EscapeDataString(jwtPath)}", cancel);
         var signedIn = await browser.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["email"] = "agent@example.com",
+            ["email"] = SampleSettings.Agent,
             ["password"] = Password,
             ["returnUrl"] = jwtPath,
             ["__RequestVerificationToken"] = WebUtility.HtmlDecode(AntiforgeryField().Match(form).Groups[1].Value),
