@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
 namespace EmbeddedApp;
@@ -35,8 +36,8 @@ public static class LoginPages
              new Claim(AgentsOnlyPolicy.RoleClaim, person.IsAgent ? "agent" : "staff")],
             CookieAuthenticationDefaults.AuthenticationScheme);
         await context.SignInAsync(new ClaimsPrincipal(identity));
-        return Results.LocalRedirect(returnUrl is { Length: > 0 } && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal)
-            && !returnUrl.StartsWith("/\\", StringComparison.Ordinal) ? returnUrl : "/");
+        // Only back to a local path: an absolute returnUrl would make this form an open redirect.
+        return Results.LocalRedirect(RedirectHttpResult.IsLocalUrl(returnUrl) ? returnUrl! : "/");
     }
 
     private static IResult Form(HttpContext context, IAntiforgery antiforgery, string? returnUrl, string? error)
