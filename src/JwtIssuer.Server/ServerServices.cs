@@ -5,6 +5,7 @@ using JwtIssuer.Server.Security;
 using JwtIssuer.Server.Sessions;
 using JwtIssuer.Server.Telemetry;
 using JwtIssuer.Server.Users;
+using Microsoft.AspNetCore.Mvc;
 
 namespace JwtIssuer.Server;
 
@@ -19,7 +20,10 @@ internal static class ServerServices
         builder.AddSessions();                         // Session:*, DataProtection:*, antiforgery
         builder.AddSecurity();                         // SignInLimits:*
         builder.Services.AddJwtIssuer(builder.Configuration);
-        builder.Services.AddRazorPages(options => options.Conventions.ConfigureFilter(new HttpsRequiredFilterFactory()));
+        builder.Services.AddSingleton<HttpsRequiredFilter>();
+        builder.Services.AddRazorPages(options => options.Conventions.ConfigureFilter(
+            // First of all filters, so it answers before antiforgery validation can throw.
+            new ServiceFilterAttribute(typeof(HttpsRequiredFilter)) { IsReusable = true, Order = int.MinValue }));
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<DatabaseUnavailableHandler>();
         builder.AddHealth();

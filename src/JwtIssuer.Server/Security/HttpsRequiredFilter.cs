@@ -11,12 +11,10 @@ namespace JwtIssuer.Server.Security;
 /// Our pages set Secure cookies (outside local development), which a browser on plain http neither keeps nor
 /// sends, and antiforgery refuses to work there at all. Rather than a 500, a page over plain http says what is
 /// wrong; most often a TLS proxy in front whose forwarded headers the server was not told to trust.
-/// Runs before every other filter, antiforgery validation included.
+/// Registered to run before every other filter, antiforgery validation included (see ServerServices).
 /// </summary>
-internal sealed class HttpsRequiredFilter(IOptions<AntiforgeryOptions> antiforgery) : IAuthorizationFilter, IOrderedFilter
+internal sealed class HttpsRequiredFilter(IOptions<AntiforgeryOptions> antiforgery) : IAuthorizationFilter
 {
-    public int Order => int.MinValue;
-
     public void OnAuthorization(AuthorizationFilterContext context)
     {
         if (context.HttpContext.Request.IsHttps || antiforgery.Value.Cookie.SecurePolicy != CookieSecurePolicy.Always)
@@ -34,13 +32,4 @@ internal sealed class HttpsRequiredFilter(IOptions<AntiforgeryOptions> antiforge
     {
         public Task ExecuteResultAsync(ActionContext context) => result.ExecuteAsync(context.HttpContext);
     }
-}
-
-/// <summary>Lets the page convention resolve the filter (and its options) from DI.</summary>
-internal sealed class HttpsRequiredFilterFactory : IFilterFactory
-{
-    public bool IsReusable => true;
-
-    public IFilterMetadata CreateInstance(IServiceProvider serviceProvider) =>
-        new HttpsRequiredFilter(serviceProvider.GetRequiredService<IOptions<AntiforgeryOptions>>());
 }
