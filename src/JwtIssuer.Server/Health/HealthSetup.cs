@@ -7,6 +7,8 @@ namespace JwtIssuer.Server.Health;
 
 internal static class HealthSetup
 {
+    public const string LivePath = "/health/live";
+    public const string ReadyPath = "/health/ready";
     private const string Ready = "ready";
 
     public static IHostApplicationBuilder AddHealth(this IHostApplicationBuilder builder)
@@ -20,8 +22,8 @@ internal static class HealthSetup
     /// <summary><c>/health/live</c>: the process answers. <c>/health/ready</c>: the database answers and the keys are loaded.</summary>
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        endpoints.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(Ready) });
+        endpoints.MapHealthChecks(LivePath, new HealthCheckOptions { Predicate = _ => false });
+        endpoints.MapHealthChecks(ReadyPath, new HealthCheckOptions { Predicate = check => check.Tags.Contains(Ready) });
         return endpoints;
     }
 }

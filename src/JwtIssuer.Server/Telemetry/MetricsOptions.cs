@@ -1,4 +1,5 @@
 using JwtIssuer.Endpoints;
+using JwtIssuer.Server.Health;
 using JwtIssuer.Server.Sessions;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
@@ -27,7 +28,7 @@ internal sealed class MetricsOptionsValidator(IConfiguration configuration) : IV
 {
     // On the public listener the metrics path would shadow these.
     private static readonly string[] Taken =
-        [SessionSetup.LoginPath, SessionSetup.LogoutPath, JwtEndpoint.Route, "/.well-known/jwks.json", "/health/live", "/health/ready"];
+        [SessionSetup.LoginPath, SessionSetup.LogoutPath, JwtEndpoint.Route, "/.well-known/jwks.json", HealthSetup.LivePath, HealthSetup.ReadyPath];
 
     public ValidateOptionsResult Validate(string? name, MetricsOptions options)
     {
