@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Text.RegularExpressions;
 using EmbeddedApp;
 using JwtIssuer.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
@@ -15,10 +14,10 @@ namespace JwtIssuer.Tests.Embedding;
 /// samples/EmbeddedApp, the whole Comm100 redirect flow through it: the app's own sign-in, then a token from the
 /// library with no second login, signed as configured and carrying the claims the app's policy adds.
 /// </summary>
-public sealed partial class EmbeddedSampleTests : IAsyncLifetime
+public sealed class EmbeddedSampleTests : IAsyncLifetime
 {
-    private const string Consumer = SampleSettings.Consumer;
-    private const string Password = SampleSettings.Password;
+    private const string Consumer = EmbeddedSample.Consumer;
+    private const string Password = EmbeddedSample.Password;
     private WebApplication _app = null!;
 
     public async ValueTask InitializeAsync()
@@ -26,7 +25,7 @@ public sealed partial class EmbeddedSampleTests : IAsyncLifetime
         _app = SampleApp.Build([], builder =>
         {
             builder.WebHost.UseTestServer();
-            var settings = SampleSettings.Create();
+            var settings = EmbeddedSample.Settings();
             settings["JwtIssuer:Consumers:comm100:Claims:name"] = "{name}";
             settings["People:1:Email"] = "accounts@example.com";
             settings["People:1:Name"] = "Bob Books";
@@ -52,7 +51,7 @@ public sealed partial class EmbeddedSampleTests : IAsyncLifetime
         var returnUrl = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(challenge.Headers.Location.Query)["ReturnUrl"].ToString();
         Assert.Equal(jwtPath, returnUrl);
 
-        var signedIn = await SignInAsync(browser, "agent@example.com", returnUrl);
+        var signedIn = await EmbeddedSample.SignInAsync(browser, "agent@example.com", returnUrl);
         Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
         Assert.Equal(jwtPath, signedIn.Headers.Location!.OriginalString);
 
@@ -74,7 +73,7 @@ public sealed partial class EmbeddedSampleTests : IAsyncLifetime
     public async Task TheAppsPolicyRefusesSomeoneWhoIsNotAnAgent()
     {
         var browser = Browser();
-        await SignInAsync(browser, "accounts@example.com", "/");
+        await EmbeddedSample.SignInAsync(browser, "accounts@example.com", "/");
 
         var response = await browser.GetAsync($"/api/jwt?redirect_url={Uri.EscapeDataString(Consumer)}");
 
@@ -92,20 +91,4 @@ public sealed partial class EmbeddedSampleTests : IAsyncLifetime
         client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("text/html"));
         return client;
     }
-
-    private static async Task<HttpResponseMessage> SignInAsync(HttpClient browser, string email, string returnUrl)
-    {
-        var form = await browser.GetStringAsync($"/login?returnUrl={Uri.EscapeDataString(returnUrl)}");
-        var token = WebUtility.HtmlDecode(AntiforgeryField().Match(form).Groups[1].Value);
-        return await browser.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["email"] = email,
-            ["password"] = Password,
-            ["returnUrl"] = returnUrl,
-            ["__RequestVerificationToken"] = token,
-        }));
-    }
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryField();
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Text.RegularExpressions;
 using EmbeddedApp;
 using JwtIssuer.Tests.Infrastructure;
 
@@ -11,13 +10,12 @@ namespace JwtIssuer.Tests.Embedding;
 /// repository, with a PackageReference to <c>JwtIssuer</c> restored from the packed .nupkg (a folder of its own
 /// for the package cache, so nothing stale or built here is picked up), built, run, and put through the flow.
 /// </summary>
-public sealed partial class PackageTests : IDisposable
+public sealed class PackageTests : IDisposable
 {
     /// <summary>Where .ci/run puts the packed package; without it the test packs one itself.</summary>
     public const string PackagesVariable = "JWTISSUER_TEST_PACKAGES";
 
-    private const string Consumer = SampleSettings.Consumer;
-    private const string Password = SampleSettings.Password;
+    private const string Consumer = EmbeddedSample.Consumer;
     private readonly string _directory = Directory.CreateTempSubdirectory("jwt-issuer-package-").FullName;
 
     public void Dispose()
@@ -76,7 +74,7 @@ public sealed partial class PackageTests : IDisposable
         Assert.False(File.Exists(Path.Combine(_directory, "out", "JwtIssuer.Tests.dll")));
 
         var port = ServerProcess.FreePort();
-        var settings = SampleSettings.Create();
+        var settings = EmbeddedSample.Settings();
         settings["ASPNETCORE_ENVIRONMENT"] = "Production";
         await using var app = await ServerProcess.StartAsync(_directory, port, settings, Path.Combine(_directory, "out", "EmbeddedApp.dll"));
 
@@ -86,14 +84,7 @@ public sealed partial class PackageTests : IDisposable
         };
         var jwtPath = $"/api/jwt?redirect_url={Uri.EscapeDataString(Consumer)}";
         Assert.Equal("/login", (await browser.GetAsync(jwtPath, cancel)).Headers.Location!.AbsolutePath);
-        var form = await browser.GetStringAsync($"/login?returnUrl={Uri.EscapeDataString(jwtPath)}", cancel);
-        var signedIn = await browser.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["email"] = SampleSettings.Agent,
-            ["password"] = Password,
-            ["returnUrl"] = jwtPath,
-            ["__RequestVerificationToken"] = WebUtility.HtmlDecode(AntiforgeryField().Match(form).Groups[1].Value),
-        }), cancel);
+        var signedIn = await EmbeddedSample.SignInAsync(browser, EmbeddedSample.Agent, jwtPath);
         Assert.True(signedIn.StatusCode == HttpStatusCode.Redirect, app.Output);
 
         var issued = await browser.GetAsync(jwtPath, cancel);
@@ -140,7 +131,4 @@ public sealed partial class PackageTests : IDisposable
         await process.WaitForExitAsync(cancel);
         return (process.ExitCode, await output + await errors);
     }
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryField();
 }
