@@ -171,6 +171,10 @@ public sealed partial class JwtIssuerApplication : WebApplicationFactory<Program
         return client;
     }
 
+    /// <summary>The response started no session: no <c>jwtissuer</c> cookie was set.</summary>
+    public static void AssertNoSessionCookie(HttpResponseMessage response) =>
+        Assert.DoesNotContain(response.Headers, header => header.Key == "Set-Cookie" && header.Value.Any(value => value.StartsWith("jwtissuer=", StringComparison.Ordinal)));
+
     public static string JwtUrl(string redirectUrl) => $"/api/jwt?redirect_url={Uri.EscapeDataString(redirectUrl)}";
 
     protected override void Dispose(bool disposing)
