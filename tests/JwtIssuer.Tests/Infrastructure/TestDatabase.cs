@@ -57,6 +57,20 @@ public sealed class TestDatabase : IDisposable
         using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ConnectionString) { Database = "postgres", Pooling = false }.ConnectionString);
         connection.Open();
         using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_postgresName}\" WITH (FORCE)", connection);
-        drop.ExecuteNonQuery();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                drop.ExecuteNonQuery();
+                return;
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InsufficientPrivilege && attempt < 10)
+            {
+                // FORCE cannot end a backend of another role (such as an autovacuum worker) without pg_signal_backend,
+                // which .ci/run grants; without it,
+                // wait for that backend to finish and drop again.
+                Thread.Sleep(TimeSpan.FromMilliseconds(200));
+            }
+        }
     }
 }
