@@ -15,6 +15,11 @@ internal sealed class AgentSessionOptionsValidator : IValidateOptions<AgentSessi
             errors.Add($"Session:CookieName '{options.CookieName}' is not a valid cookie name. Use letters, digits, '.', '-' or '_'.");
         }
 
+        if (options.CookieDomain is { } domain && !IsCookieDomain(domain))
+        {
+            errors.Add($"Session:CookieDomain '{domain}' is not a domain name. Use a host name such as example.com, with no scheme, port or path.");
+        }
+
         if (options.Lifetime < TimeSpan.FromMinutes(1) || options.Lifetime > TimeSpan.FromDays(30))
         {
             errors.Add($"Session:Lifetime {options.Lifetime} is out of range. Use between 00:01:00 and 30.00:00:00 (default 08:00:00).");
@@ -29,5 +34,12 @@ internal sealed class AgentSessionOptionsValidator : IValidateOptions<AgentSessi
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    // Browsers ignore one leading dot, so it is allowed; an IP address cannot be a cookie domain shared by hosts.
+    private static bool IsCookieDomain(string domain)
+    {
+        var name = domain.StartsWith('.') ? domain[1..] : domain;
+        return name.Contains('.') && Uri.CheckHostName(name) == UriHostNameType.Dns && name.All(char.IsAscii);
     }
 }

@@ -1,5 +1,6 @@
 using JwtIssuer.Endpoints;
 using JwtIssuer.Server.Data;
+using JwtIssuer.Server.Users;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
@@ -33,6 +34,7 @@ internal static class SessionSetup
             .Configure<IOptions<AgentSessionOptions>, IHostEnvironment>((options, session, environment) =>
             {
                 Apply(options.Cookie, session.Value.CookieName, session.Value, environment);
+                options.Cookie.Domain = session.Value.CookieDomain;
                 options.ExpireTimeSpan = session.Value.Lifetime;
                 options.SlidingExpiration = false;
                 options.LoginPath = LoginPath;
@@ -41,8 +43,12 @@ internal static class SessionSetup
                 // The token endpoint checks the user's status (disabled, locked, security stamp) on every request itself
                 // (ActiveUserAccessPolicy). Running the stamp validator there too would add two queries and a
                 // cookie re-encryption to most token requests, since agents ask for tokens long after signing in.
+                // A sign-in the app sharing the cookie made is the app's to check: this validator would find no such
+                // user here and sign the agent out of the app as well.
+                var shared = session.Value.SharedCookie;
                 options.Events.OnValidatePrincipal = context =>
                     context.Request.Path.StartsWithSegments(JwtEndpoint.Route, StringComparison.OrdinalIgnoreCase)
+                    || (shared && !UserClaimsFactory.IsSignedInHere(context.Principal))
                         ? Task.CompletedTask
                         : SecurityStampValidator.ValidatePrincipalAsync(context);
             });

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using JwtIssuer.Access;
+using JwtIssuer.Server.Sessions;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 
@@ -11,10 +12,27 @@ namespace JwtIssuer.Server.Users;
 /// <see cref="UserStatusSnapshot.MaxAge"/> ago on this instance. A session cookie alone is never enough for a token.
 /// A stale session (the stamp changed, the user is gone) is sent to sign in again; a disabled or locked-out user is refused.
 /// </summary>
-internal sealed class ActiveUserAccessPolicy(UserStatusSnapshot users, TimeProvider time, IOptions<IdentityOptions> identity) : ITokenAccessPolicy
+/// <remarks>
+/// With <c>Session:SharedCookie</c>, a session the sharing app made carries the app's user id and stamp, not ours: it
+/// gets a token when its email belongs to exactly one user here who is neither disabled nor locked out, and is refused
+/// otherwise. The users here are then the list of agents; the app vouches for the email and keeps its sessions current.
+/// </remarks>
+internal sealed class ActiveUserAccessPolicy(
+    UserStatusSnapshot users,
+    TimeProvider time,
+    ILookupNormalizer normalizer,
+    IOptions<IdentityOptions> identity,
+    IOptions<AgentSessionOptions> session) : ITokenAccessPolicy
 {
+    private const string NotAnAgentMessage = "You are signed in, but not as an agent who may use Comm100 here. Ask your administrator to add your account.";
+
     public async ValueTask<TokenAccess> CheckAsync(TokenRequest request, CancellationToken cancellationToken)
     {
+        if (session.Value.SharedCookie && !UserClaimsFactory.IsSignedInHere(request.User))
+        {
+            return await CheckSharedAsync(request, cancellationToken);
+        }
+
         var id = request.User.FindFirstValue(ClaimTypes.NameIdentifier);
         var stamp = request.User.FindFirstValue(identity.Value.ClaimsIdentity.SecurityStampClaimType);
         if (id is null || stamp is null || await users.FindAsync(id, cancellationToken) is not { } status)
@@ -22,7 +40,7 @@ internal sealed class ActiveUserAccessPolicy(UserStatusSnapshot users, TimeProvi
             return TokenAccess.SignInAgain;
         }
 
-        if (status.IsDisabled || (status.LockoutEnd is { } end && end > time.GetUtcNow()))
+        if (IsBarred(status))
         {
             return TokenAccess.Deny();
         }
@@ -31,4 +49,17 @@ internal sealed class ActiveUserAccessPolicy(UserStatusSnapshot users, TimeProvi
         // a stolen cookie stops getting tokens without waiting for the stamp validator, and the owner signs in again.
         return string.Equals(status.SecurityStamp, stamp, StringComparison.Ordinal) ? TokenAccess.Allow : TokenAccess.SignInAgain;
     }
+
+    private async ValueTask<TokenAccess> CheckSharedAsync(TokenRequest request, CancellationToken cancellationToken)
+    {
+        var email = normalizer.NormalizeEmail(request.Subject.Email);
+        if (await users.FindByEmailAsync(email, cancellationToken) is not { } status)
+        {
+            return TokenAccess.Deny(NotAnAgentMessage);
+        }
+
+        return IsBarred(status) ? TokenAccess.Deny() : TokenAccess.Allow;
+    }
+
+    private bool IsBarred(UserStatus status) => status.IsDisabled || (status.LockoutEnd is { } end && end > time.GetUtcNow());
 }

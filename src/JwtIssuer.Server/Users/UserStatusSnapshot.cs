@@ -40,6 +40,27 @@ internal sealed class UserStatusSnapshot(IServiceScopeFactory scopes, TimeProvid
             .SingleOrDefaultAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// The status of the one user with this email (normalized as Identity stores it), no older than <see cref="MaxAge"/>;
+    /// null when there is none, or more than one.
+    /// </summary>
+    public async ValueTask<UserStatus?> FindByEmailAsync(string normalizedEmail, CancellationToken cancellationToken)
+    {
+        var snapshot = await CurrentAsync(cancellationToken);
+        if (snapshot.ByEmail.TryGetValue(normalizedEmail, out var status))
+        {
+            return status;
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        var matches = await scope.ServiceProvider.GetRequiredService<JwtIssuerDbContext>().Users
+            .Where(user => user.NormalizedEmail == normalizedEmail)
+            .Select(user => new UserStatus(user.IsDisabled, user.LockoutEnd, user.SecurityStamp))
+            .Take(2)
+            .ToListAsync(cancellationToken);
+        return matches.Count == 1 ? matches[0] : null;
+    }
+
     private async ValueTask<Snapshot> CurrentAsync(CancellationToken cancellationToken)
     {
         var snapshot = Volatile.Read(ref _current);
@@ -61,10 +82,16 @@ internal sealed class UserStatusSnapshot(IServiceScopeFactory scopes, TimeProvid
             var readAt = time.GetUtcNow();
             await using var scope = scopes.CreateAsyncScope();
             var users = await scope.ServiceProvider.GetRequiredService<JwtIssuerDbContext>().Users
-                .Select(user => new { user.Id, Status = new UserStatus(user.IsDisabled, user.LockoutEnd, user.SecurityStamp) })
-                .ToDictionaryAsync(user => user.Id, user => user.Status, StringComparer.Ordinal, cancellationToken);
+                .Select(user => new { user.Id, user.NormalizedEmail, Status = new UserStatus(user.IsDisabled, user.LockoutEnd, user.SecurityStamp) })
+                .ToListAsync(cancellationToken);
 
-            snapshot = new Snapshot(users.ToFrozenDictionary(StringComparer.Ordinal), readAt);
+            // Identity keeps emails unique; should two users share one all the same, neither is found by it.
+            var byEmail = users
+                .Where(user => !string.IsNullOrEmpty(user.NormalizedEmail))
+                .GroupBy(user => user.NormalizedEmail!, StringComparer.Ordinal)
+                .Where(group => group.Count() == 1)
+                .ToFrozenDictionary(group => group.Key, group => group.Single().Status, StringComparer.Ordinal);
+            snapshot = new Snapshot(users.ToFrozenDictionary(user => user.Id, user => user.Status, StringComparer.Ordinal), byEmail, readAt);
             Volatile.Write(ref _current, snapshot);
             return snapshot;
         }
@@ -76,5 +103,5 @@ internal sealed class UserStatusSnapshot(IServiceScopeFactory scopes, TimeProvid
 
     public void Dispose() => _reading.Dispose();
 
-    private sealed record Snapshot(FrozenDictionary<string, UserStatus> Users, DateTimeOffset ReadAt);
+    private sealed record Snapshot(FrozenDictionary<string, UserStatus> Users, FrozenDictionary<string, UserStatus> ByEmail, DateTimeOffset ReadAt);
 }

@@ -36,6 +36,11 @@ public sealed class StartupValidationTests
         { "JwtIssuer:Issuer", "", "JwtIssuer:Issuer is missing" },
         { "Session:FrameAncestors:0", "app.voip.example.com", "Session:FrameAncestors:0 'app.voip.example.com' is not an origin" },
         { "Session:Lifetime", "00:00:10", "Session:Lifetime 00:00:10 is out of range" },
+        { "Session:CookieDomain", "https://example.com", "Session:CookieDomain 'https://example.com' is not a domain name" },
+        { "Session:CookieDomain", "example.com:443", "Session:CookieDomain 'example.com:443' is not a domain name" },
+        { "Session:CookieDomain", "localhost", "Session:CookieDomain 'localhost' is not a domain name" },
+        { "Session:CookieDomain", "10.0.0.1", "Session:CookieDomain '10.0.0.1' is not a domain name" },
+        { "Session:CookieDomain", "bücher.example", "Session:CookieDomain 'bücher.example' is not a domain name" },
         { "Database:Provider", "Oracle", "Database:Provider must be Sqlite" },
     };
 
