@@ -16,11 +16,20 @@ internal static class UserCommands
         var name = new Option<string?>("--name") { Description = "Display name (the {name} claim template)." };
         var passwordStdin = new Option<bool>("--password-stdin") { Description = "Read the password from the first line of standard input." };
 
-        var add = new Command("add", "Create a user (prompts for the password when interactive).") { email, name, passwordStdin };
+        var noPassword = new Option<bool>("--no-password") { Description = "No password here: the agent signs in only through an app sharing the cookie (Session:SharedCookie)." };
+
+        var add = new Command("add", "Create a user (prompts for the password when interactive).") { email, name, passwordStdin, noPassword };
+        add.Validators.Add(result =>
+        {
+            if (result.GetValue(noPassword) && result.GetValue(passwordStdin))
+            {
+                result.AddError("--no-password and --password-stdin cannot be used together.");
+            }
+        });
         add.SetAction((parse, ct) => RunAsync(async users =>
         {
             var address = parse.GetValue(email)!;
-            var password = await ReadPasswordAsync(parse.GetValue(passwordStdin));
+            var password = parse.GetValue(noPassword) ? null : await ReadPasswordAsync(parse.GetValue(passwordStdin));
             var user = new User
             {
                 UserName = address,
@@ -29,7 +38,7 @@ internal static class UserCommands
                 DisplayName = parse.GetValue(name),
                 CreatedAt = DateTimeOffset.UtcNow,
             };
-            Check(await users.CreateAsync(user, password), $"cannot add {address}");
+            Check(password is null ? await users.CreateAsync(user) : await users.CreateAsync(user, password), $"cannot add {address}");
             Console.WriteLine($"Added {address}.");
         }, ct));
 

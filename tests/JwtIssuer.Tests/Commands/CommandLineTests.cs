@@ -73,6 +73,27 @@ public abstract class CommandLineTests(string provider) : IDisposable
         Assert.Equal(HttpStatusCode.Redirect, (await PostLoginAsync(_app.CreateBrowserClient(), "agent@example.com", "a brand new passphrase")).StatusCode);
     }
 
+    [Fact]
+    public async Task AddsAnAgentWithNoPasswordWhoCannotSignInHere()
+    {
+        var added = await RunAsync(null, "users", "add", "shared@example.com", "--no-password");
+        Assert.Equal((0, ""), (added.ExitCode, added.Stderr));
+        Assert.Matches(@"shared@example\.com\s+-\s+active", (await RunAsync(null, "users", "list")).Stdout);
+
+        // Not with an empty password, not with any other.
+        foreach (var password in new[] { "", DefaultPassword })
+        {
+            var response = await PostLoginAsync(_app.CreateBrowserClient(), "shared@example.com", password);
+            Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.BadRequest, $"{response.StatusCode}");
+            Assert.Contains("The email or password is incorrect", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            AssertNoSessionCookie(response);
+        }
+
+        var both = await RunAsync(DefaultPassword, "users", "add", "x@example.com", "--no-password", "--password-stdin");
+        Assert.Equal(2, both.ExitCode);
+        Assert.Contains("cannot be used together", both.Stderr, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("short", "users", "add", "x@example.com", "--password-stdin")]
     [InlineData(null, "users", "add", "x@example.com")]
