@@ -43,7 +43,8 @@ internal static class UsersSetup
 
         builder.Services.AddScoped<AgentSignIn>();
         builder.Services.AddSingleton<UserStatusSnapshot>();
-        builder.Services.AddSingleton<ITokenAccessPolicy, ActiveUserAccessPolicy>();
+        // Scoped: it uses Identity's ILookupNormalizer, which Identity registers per scope.
+        builder.Services.AddScoped<ITokenAccessPolicy, ActiveUserAccessPolicy>();
         return builder;
     }
 }
