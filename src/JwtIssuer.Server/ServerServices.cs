@@ -4,6 +4,7 @@ using JwtIssuer.Server.Health;
 using JwtIssuer.Server.Security;
 using JwtIssuer.Server.Sessions;
 using JwtIssuer.Server.Telemetry;
+using JwtIssuer.Server.Upstream;
 using JwtIssuer.Server.Users;
 using Microsoft.AspNetCore.Mvc;
 
@@ -18,6 +19,7 @@ internal static class ServerServices
         builder.AddDatabase();                         // Database:Provider, Database:ConnectionString
         builder.AddUsers();                            // Identity: PBKDF2 210k, lockout after 5, disabled flag
         builder.AddSessions();                         // Session:*, DataProtection:*, antiforgery
+        builder.AddUpstreamSignIn();                   // Authentication:*: password sign-in, an OpenID Connect provider
         builder.AddSecurity();                         // SignInLimits:*
         builder.Services.AddJwtIssuer(builder.Configuration);
         builder.Services.AddSingleton<HttpsRequiredFilter>();

@@ -4,6 +4,7 @@ using JwtIssuer.Server.Data;
 using JwtIssuer.Server.Security;
 using JwtIssuer.Server.Sessions;
 using JwtIssuer.Server.Telemetry;
+using JwtIssuer.Server.Upstream;
 using Microsoft.Extensions.Options;
 
 namespace JwtIssuer.Server.Configuration;
@@ -22,6 +23,7 @@ internal static class ConfigurationCheck
         Read<AgentSessionOptions>(services, failures);
         Read<SignInLimitOptions>(services, failures);
         Read<MetricsOptions>(services, failures);
+        Read<AuthenticationSettings>(services, failures);
         Read(() => services.GetRequiredService<IOptions<JwtIssuerOptions>>().Value, failures);
         if (failures.Count == 0)
         {

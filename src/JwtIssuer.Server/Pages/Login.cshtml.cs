@@ -1,6 +1,7 @@
 using System.Globalization;
 using JwtIssuer.Server.Security;
 using JwtIssuer.Server.Telemetry;
+using JwtIssuer.Server.Upstream;
 using JwtIssuer.Server.Users;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authorization;
@@ -23,7 +24,8 @@ public sealed class LoginModel(
     ILookupNormalizer normalizer,
     SignInMetrics metrics,
     IAntiforgery antiforgery,
-    IOptions<AntiforgeryOptions> antiforgeryOptions) : PageModel
+    IOptions<AntiforgeryOptions> antiforgeryOptions,
+    IOptions<AuthenticationSettings> authentication) : PageModel
 {
     public const int MaxEmailLength = 256;
     public const int MaxPasswordLength = 1024;
@@ -52,6 +54,12 @@ public sealed class LoginModel(
     public string? ReturnUrl { get; private set; }
 
     public string? Error { get; private set; }
+
+    /// <summary>Whether the email and password form is offered (<c>Authentication:LocalAccounts</c>).</summary>
+    public bool LocalAccounts => authentication.Value.LocalAccounts;
+
+    /// <summary>The OpenID Connect provider's name for the "Sign in with ..." button; null when there is none.</summary>
+    public string? ProviderName => authentication.Value.OpenIdConnect?.DisplayName;
 
     public void OnGet(string? returnUrl) => ReturnUrl = returnUrl;
 
@@ -86,6 +94,11 @@ public sealed class LoginModel(
             // With the antiforgery cookie present, the token is what is missing or wrong: a stale or forged form.
             var cookieSent = Request.Cookies.ContainsKey(antiforgeryOptions.Value.Cookie.Name!);
             return FormBack(SignInOutcome.Rejected, StatusCodes.Status400BadRequest, cookieSent ? ExpiredFormError : CookiesMissingError);
+        }
+
+        if (!LocalAccounts)
+        {
+            return FormBack(SignInOutcome.Rejected, StatusCodes.Status403Forbidden, $"Passwords are not used here. Sign in with {ProviderName}.");
         }
 
         if (string.IsNullOrEmpty(Email) || string.IsNullOrEmpty(Password))

@@ -42,6 +42,16 @@ public sealed class StartupValidationTests
         { "Session:CookieDomain", "10.0.0.1", "Session:CookieDomain '10.0.0.1' is not a domain name" },
         { "Session:CookieDomain", "bücher.example", "Session:CookieDomain 'bücher.example' is not a domain name" },
         { "Database:Provider", "Oracle", "Database:Provider must be Sqlite" },
+        { "Authentication:OpenIdConnect:Authority", "http://idp.example.com", "Authentication:OpenIdConnect:Authority 'http://idp.example.com' is not an https URL" },
+        { "Authentication:OpenIdConnect:Authority", "https://idp.example.com/?tenant=1", "is not an https URL with no query" },
+        { "Authentication:OpenIdConnect:Authority", "https://idp.example.com", "Authentication:OpenIdConnect:ClientId is missing" },
+        { "Authentication:OpenIdConnect:Authority", "https://idp.example.com", "Authentication:OpenIdConnect needs exactly one of ClientSecret and ClientSecretFile" },
+        { "Authentication:OpenIdConnect:ClientId", "jwt-issuer", "Authentication:OpenIdConnect:Authority is missing" },
+        { "Authentication:OpenIdConnect:ClientSecretFile", "/nonexistent/oidc-secret", "Authentication:OpenIdConnect:ClientSecretFile '/nonexistent/oidc-secret' cannot be read" },
+        { "Authentication:OpenIdConnect:Scopes:0", "email", "Authentication:OpenIdConnect:Scopes must include openid" },
+        { "Authentication:OpenIdConnect:AllowedEmailDomains:0", "@example.com", "Authentication:OpenIdConnect:AllowedEmailDomains:0 '@example.com' is not a domain name" },
+        { "Authentication:OpenIdConnect:RequiredClaim:Type", "groups", "Authentication:OpenIdConnect:RequiredClaim needs both Type and Value" },
+        { "Authentication:LocalAccounts", "false", "Authentication:LocalAccounts is false but Authentication:OpenIdConnect is not configured" },
     };
 
     /// <summary>The server's services on this configuration, checked exactly as start-up checks them.</summary>

@@ -1,0 +1,81 @@
+using JwtIssuer.Endpoints;
+using JwtIssuer.Server.Upstream;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Options;
+
+namespace JwtIssuer.Server.Pages;
+
+/// <summary>
+/// <c>POST /login/external</c> (the login page's "Sign in with ..." button, antiforgery-checked) sends the agent to the
+/// provider; <c>GET /login/external/callback</c> is where the provider's answer lands once the OpenID Connect handler has
+/// checked it, and turns it into a session here.
+/// </summary>
+[AllowAnonymous]
+public sealed partial class ExternalModel(UpstreamSignIn upstream, IOptions<AuthenticationSettings> settings, ILogger<ExternalModel> logger) : PageModel
+{
+    public IActionResult OnGet() => RedirectToPage("/Login");
+
+    public async Task<IActionResult> OnPostAsync(string? returnUrl)
+    {
+        if (settings.Value.OpenIdConnect is null)
+        {
+            return NotFound();
+        }
+
+        var callback = Url.Page("/External", "callback", new { ReturnUrl = LocalOrRoot(returnUrl) });
+        try
+        {
+            // Reads the provider's metadata (cached) to build the redirect; a provider out of reach fails here.
+            await HttpContext.ChallengeAsync(UpstreamSetup.Scheme, new AuthenticationProperties { RedirectUri = callback });
+            return new EmptyResult();
+        }
+        catch (InvalidOperationException ex) when (ex.InnerException is HttpRequestException or IOException or TaskCanceledException || ex.Message.StartsWith("IDX20803", StringComparison.Ordinal))
+        {
+            LogProviderUnreachable(logger, ex.Message);
+            await new ErrorResult(StatusCodes.Status503ServiceUnavailable, "Sign-in unavailable",
+                $"Signing in with {settings.Value.OpenIdConnect.DisplayName} is not possible right now: it does not answer. Try again in a minute.").ExecuteAsync(HttpContext);
+            return new EmptyResult();
+        }
+    }
+
+    public async Task<IActionResult> OnGetCallbackAsync(string? returnUrl)
+    {
+        var oidc = settings.Value.OpenIdConnect;
+        var external = await HttpContext.AuthenticateAsync(IdentityConstants.ExternalScheme);
+        if (oidc is null || external.Principal is null)
+        {
+            return RedirectToPage("/Login", new { ReturnUrl = LocalOrRoot(returnUrl) });
+        }
+
+        var refusal = await upstream.SignInAsync(external.Principal);
+        await HttpContext.SignOutAsync(IdentityConstants.ExternalScheme);
+        if (refusal == UpstreamRefusal.None)
+        {
+            return LocalRedirect(LocalOrRoot(returnUrl));
+        }
+
+        // The library's error page: HTML for a browser, problem details otherwise, with the security headers.
+        await new ErrorResult(StatusCodes.Status403Forbidden, "Cannot sign in", Explain(refusal, oidc.DisplayName)).ExecuteAsync(HttpContext);
+        return new EmptyResult();
+    }
+
+    private string LocalOrRoot(string? returnUrl) => Url.IsLocalUrl(returnUrl) ? returnUrl : "/";
+
+    private static string Explain(UpstreamRefusal refusal, string provider) => refusal switch
+    {
+        UpstreamRefusal.NoSubjectOrEmail => $"Your {provider} sent no email address, which Comm100 signs agents in by. Ask your administrator.",
+        UpstreamRefusal.EmailNotVerified => $"Your {provider} does not confirm that your email address is verified, so it cannot sign you in here.",
+        UpstreamRefusal.DomainNotAllowed => "Accounts in your email domain may not sign in here.",
+        UpstreamRefusal.MissingRequiredClaim => "Your account is not in the group allowed to use Comm100 here. Ask your administrator.",
+        UpstreamRefusal.NotProvisioned => "There is no agent account for your email address here. Ask your administrator to add it.",
+        UpstreamRefusal.LinkedToAnother => "Your email address is already linked to another sign-in here. Ask your administrator.",
+        _ => "This account cannot sign in right now. Ask your administrator.",
+    };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The OpenID Connect provider's metadata could not be read: {Reason}")]
+    private static partial void LogProviderUnreachable(ILogger logger, string reason);
+}

@@ -1,0 +1,87 @@
+using Microsoft.Extensions.Options;
+
+namespace JwtIssuer.Server.Upstream;
+
+internal sealed class AuthenticationSettingsValidator(IHostEnvironment environment) : IValidateOptions<AuthenticationSettings>
+{
+    private const string Section = "Authentication:OpenIdConnect";
+
+    public ValidateOptionsResult Validate(string? name, AuthenticationSettings options)
+    {
+        var errors = new List<string>();
+        if (options.OpenIdConnect is { } oidc)
+        {
+            Check(oidc, errors);
+        }
+        else if (!options.LocalAccounts)
+        {
+            errors.Add($"Authentication:LocalAccounts is false but {Section} is not configured, so nobody could sign in. Configure the provider or turn local accounts back on.");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private void Check(OpenIdConnectSettings oidc, List<string> errors)
+    {
+        if (string.IsNullOrWhiteSpace(oidc.Authority))
+        {
+            errors.Add($"{Section}:Authority is missing. Set the provider's issuer URL, for example https://login.microsoftonline.com/<tenant>/v2.0.");
+        }
+        else if (!Uri.TryCreate(oidc.Authority, UriKind.Absolute, out var authority)
+            || !(authority.Scheme == Uri.UriSchemeHttps || (authority.Scheme == Uri.UriSchemeHttp && authority.IsLoopback))
+            || authority.Query.Length > 0 || authority.Fragment.Length > 0 || authority.UserInfo.Length > 0)
+        {
+            errors.Add($"{Section}:Authority '{oidc.Authority}' is not an https URL with no query (http only on a loopback address, for testing).");
+        }
+
+        if (string.IsNullOrWhiteSpace(oidc.ClientId))
+        {
+            errors.Add($"{Section}:ClientId is missing. Use the client (application) id the provider gave this service.");
+        }
+
+        if (string.IsNullOrEmpty(oidc.ClientSecret) == string.IsNullOrEmpty(oidc.ClientSecretFile))
+        {
+            errors.Add($"{Section} needs exactly one of ClientSecret and ClientSecretFile.");
+        }
+        else if (!string.IsNullOrEmpty(oidc.ClientSecretFile))
+        {
+            try
+            {
+                _ = UpstreamSetup.ReadClientSecret(oidc, environment.ContentRootPath);
+            }
+            catch (InvalidOperationException ex)
+            {
+                errors.Add(ex.Message);
+            }
+        }
+
+        if (!oidc.EffectiveScopes.Contains("openid", StringComparer.Ordinal))
+        {
+            errors.Add($"{Section}:Scopes must include openid.");
+        }
+
+        if (string.IsNullOrWhiteSpace(oidc.EmailClaim) || string.IsNullOrWhiteSpace(oidc.NameClaim))
+        {
+            errors.Add($"{Section}:EmailClaim and NameClaim may not be empty (defaults: email, name).");
+        }
+
+        for (var i = 0; i < oidc.AllowedEmailDomains.Count; i++)
+        {
+            var domain = oidc.AllowedEmailDomains[i];
+            if (Uri.CheckHostName(domain) != UriHostNameType.Dns || !domain.Contains('.') || !domain.All(char.IsAscii))
+            {
+                errors.Add($"{Section}:AllowedEmailDomains:{i} '{domain}' is not a domain name. Use the part after '@', such as example.com (IDN in punycode).");
+            }
+        }
+
+        if (oidc.RequiredClaim is { } required && (string.IsNullOrWhiteSpace(required.Type) || string.IsNullOrEmpty(required.Value)))
+        {
+            errors.Add($"{Section}:RequiredClaim needs both Type and Value, for example Type 'groups' and Value 'comm100-agents'.");
+        }
+
+        if (string.IsNullOrWhiteSpace(oidc.DisplayName) || oidc.DisplayName.Length > 64)
+        {
+            errors.Add($"{Section}:DisplayName must be 1 to 64 characters.");
+        }
+    }
+}

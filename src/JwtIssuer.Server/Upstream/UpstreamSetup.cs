@@ -1,0 +1,139 @@
+using JwtIssuer.Endpoints;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
+using Microsoft.IdentityModel.Tokens;
+
+namespace JwtIssuer.Server.Upstream;
+
+internal static partial class UpstreamSetup
+{
+    /// <summary>The authentication scheme, and the login provider name upstream identities are linked under.</summary>
+    public const string Scheme = "oidc";
+
+    public const string LoginPath = "/login/external";
+
+    /// <summary>
+    /// <c>Authentication:*</c>: password sign-in on or off, and, when <c>Authentication:OpenIdConnect</c> is configured,
+    /// sign-in through that provider (authorization code flow with PKCE, the ID token's claims, nothing stored).
+    /// </summary>
+    /// <remarks>
+    /// The scheme exists only when the provider is configured (an OpenID Connect handler with no settings fails every
+    /// request), and that is decided when the schemes are first read, like every other setting, not at registration.
+    /// </remarks>
+    public static IHostApplicationBuilder AddUpstreamSignIn(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<AuthenticationSettings>()
+            .Bind(builder.Configuration.GetSection(AuthenticationSettings.SectionName))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AuthenticationSettings>, AuthenticationSettingsValidator>();
+        services.AddScoped<UpstreamSignIn>();
+
+        // What AddOpenIdConnect registers, less the scheme itself, which follows the settings.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<OpenIdConnectOptions>, OpenIdConnectPostConfigureOptions>());
+        services.TryAddTransient<OpenIdConnectHandler>();
+        services.AddOptions<AuthenticationOptions>()
+            .Configure<IOptions<AuthenticationSettings>>((options, settings) =>
+            {
+                if (settings.Value.OpenIdConnect is { } oidc)
+                {
+                    options.AddScheme<OpenIdConnectHandler>(Scheme, oidc.DisplayName);
+                }
+            });
+        services.AddOptions<OpenIdConnectOptions>(Scheme)
+            .Configure<IOptions<AuthenticationSettings>, IHostEnvironment>((options, settings, environment) =>
+            {
+                var oidc = settings.Value.OpenIdConnect;
+                if (oidc?.Authority is null || !Uri.TryCreate(oidc.Authority, UriKind.Absolute, out var authority))
+                {
+                    return; // the validator stops start-up with the reason
+                }
+
+                options.Authority = oidc.Authority;
+                options.ClientId = oidc.ClientId;
+                options.ClientSecret = TryReadClientSecret(oidc, environment.ContentRootPath);
+                options.ResponseType = OpenIdConnectResponseType.Code;
+                options.UsePkce = true;
+                options.CallbackPath = OpenIdConnectSettings.CallbackPath;
+                options.SignInScheme = IdentityConstants.ExternalScheme;
+                options.Scope.Clear();
+                foreach (var scope in oidc.EffectiveScopes)
+                {
+                    options.Scope.Add(scope);
+                }
+
+                // Claims keep their names from the ID token (email, sub, groups), as the settings name them.
+                options.MapInboundClaims = false;
+                options.GetClaimsFromUserInfoEndpoint = false;
+                options.SaveTokens = false;
+                options.DisableTelemetry = true;
+                options.RequireHttpsMetadata = !authority.IsLoopback;
+
+                // The ID token must come from the configured issuer itself, not merely from whichever issuer the
+                // metadata document names (a mix-up defence; the handler would add that one to ValidIssuers), with or
+                // without a trailing slash, as providers differ.
+                var issuer = oidc.Authority.TrimEnd('/');
+                options.TokenValidationParameters.IssuerValidator = (tokenIssuer, _, _) =>
+                    string.Equals(tokenIssuer?.TrimEnd('/'), issuer, StringComparison.Ordinal)
+                        ? tokenIssuer
+                        : throw new SecurityTokenInvalidIssuerException($"The ID token's issuer is not the configured Authority {issuer}.");
+                options.TokenValidationParameters.NameClaimType = oidc.NameClaim;
+
+                options.Events.OnRemoteFailure = context => FailAsync(context, context.Failure?.Message);
+                options.Events.OnAccessDenied = context => FailAsync(context, "the provider refused or the agent cancelled");
+            });
+        return builder;
+    }
+
+    /// <summary>The client secret, from the setting or the file; a file that cannot be read is a configuration error.</summary>
+    public static string ReadClientSecret(OpenIdConnectSettings oidc, string contentRoot)
+    {
+        if (!string.IsNullOrEmpty(oidc.ClientSecret))
+        {
+            return oidc.ClientSecret;
+        }
+
+        var path = Path.GetFullPath(oidc.ClientSecretFile!, contentRoot);
+        try
+        {
+            var secret = File.ReadAllText(path).Trim();
+            return secret.Length > 0
+                ? secret
+                : throw new InvalidOperationException($"Authentication:OpenIdConnect:ClientSecretFile '{path}' is empty.");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidOperationException($"Authentication:OpenIdConnect:ClientSecretFile '{path}' cannot be read: {ex.Message}", ex);
+        }
+    }
+
+    private static string? TryReadClientSecret(OpenIdConnectSettings oidc, string contentRoot)
+    {
+        try
+        {
+            return ReadClientSecret(oidc, contentRoot);
+        }
+        catch (InvalidOperationException)
+        {
+            return null; // reported by the validator
+        }
+    }
+
+    /// <summary>A sign-in that failed at the provider or on its way back (a forged state, a wrong issuer): a page, never a 500.</summary>
+    private static async Task FailAsync(HandleRequestContext<RemoteAuthenticationOptions> context, string? reason)
+    {
+        var logger = context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(UpstreamSetup));
+        LogFailed(logger, reason ?? "unknown");
+        context.HandleResponse();
+        await new ErrorResult(StatusCodes.Status400BadRequest, "Sign-in failed",
+            "Signing in with your organization's account did not complete. Go back and try again; if it keeps failing, tell your administrator.")
+            .ExecuteAsync(context.HttpContext);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "OpenID Connect sign-in failed: {Reason}")]
+    private static partial void LogFailed(ILogger logger, string reason);
+}

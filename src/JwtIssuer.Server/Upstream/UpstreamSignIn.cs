@@ -1,0 +1,128 @@
+using System.Security.Claims;
+using JwtIssuer.Server.Users;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+
+namespace JwtIssuer.Server.Upstream;
+
+/// <summary>Why an identity the provider vouched for may not sign in here.</summary>
+public enum UpstreamRefusal
+{
+    None,
+    NoSubjectOrEmail,
+    EmailNotVerified,
+    DomainNotAllowed,
+    MissingRequiredClaim,
+    NotProvisioned,
+    LinkedToAnother,
+    CannotSignIn,
+}
+
+/// <summary>
+/// Turns the provider's ID token claims into a session here: checks them against <c>Authentication:OpenIdConnect</c>,
+/// finds the local user linked to the provider's subject (or links, or creates, one by email), and signs that user in
+/// as the password form would, so <c>users disable</c>, lockout and the security stamp keep working.
+/// </summary>
+public sealed partial class UpstreamSignIn(
+    UserManager<User> users,
+    SignInManager<User> signIn,
+    IOptions<AuthenticationSettings> settings,
+    TimeProvider time,
+    ILogger<UpstreamSignIn> logger)
+{
+    public async Task<UpstreamRefusal> SignInAsync(ClaimsPrincipal upstream)
+    {
+        var oidc = settings.Value.OpenIdConnect ?? throw new InvalidOperationException("Authentication:OpenIdConnect is not configured.");
+        var subject = upstream.FindFirst("sub")?.Value;
+        var email = upstream.FindFirst(oidc.EmailClaim)?.Value?.Trim();
+        if (string.IsNullOrEmpty(subject) || string.IsNullOrEmpty(email) || !email.Contains('@'))
+        {
+            return Refused(UpstreamRefusal.NoSubjectOrEmail, subject, email);
+        }
+
+        var refusal = CheckClaims(upstream, oidc, email);
+        if (refusal != UpstreamRefusal.None)
+        {
+            return Refused(refusal, subject, email);
+        }
+
+        var user = await users.FindByLoginAsync(UpstreamSetup.Scheme, subject);
+        if (user is null)
+        {
+            (user, refusal) = await LinkAsync(subject, email, upstream.FindFirst(oidc.NameClaim)?.Value, oidc);
+            if (user is null)
+            {
+                return Refused(refusal, subject, email);
+            }
+        }
+
+        if (!await signIn.CanSignInAsync(user) || await users.IsLockedOutAsync(user))
+        {
+            return Refused(UpstreamRefusal.CannotSignIn, subject, email);
+        }
+
+        await signIn.SignInAsync(user, isPersistent: false, authenticationMethod: UpstreamSetup.Scheme);
+        LogSignedIn(logger, user.Id);
+        return UpstreamRefusal.None;
+    }
+
+    private static UpstreamRefusal CheckClaims(ClaimsPrincipal upstream, OpenIdConnectSettings oidc, string email)
+    {
+        if (oidc.RequireVerifiedEmail && !string.Equals(upstream.FindFirst("email_verified")?.Value, "true", StringComparison.OrdinalIgnoreCase))
+        {
+            return UpstreamRefusal.EmailNotVerified;
+        }
+
+        var domain = email[(email.LastIndexOf('@') + 1)..];
+        if (oidc.AllowedEmailDomains.Count > 0 && !oidc.AllowedEmailDomains.Contains(domain, StringComparer.OrdinalIgnoreCase))
+        {
+            return UpstreamRefusal.DomainNotAllowed;
+        }
+
+        if (oidc.RequiredClaim is { Type: { } type, Value: { } value } && !upstream.HasClaim(type, value))
+        {
+            return UpstreamRefusal.MissingRequiredClaim;
+        }
+
+        return UpstreamRefusal.None;
+    }
+
+    /// <summary>The user with this email, linked to the provider's subject; created first if the settings allow.</summary>
+    private async Task<(User? User, UpstreamRefusal Refusal)> LinkAsync(string subject, string email, string? name, OpenIdConnectSettings oidc)
+    {
+        var user = await users.FindByEmailAsync(email);
+        if (user is null)
+        {
+            if (!oidc.CreateUsers)
+            {
+                return (null, UpstreamRefusal.NotProvisioned);
+            }
+
+            user = new User { UserName = email, Email = email, EmailConfirmed = true, DisplayName = name, CreatedAt = time.GetUtcNow() };
+            if (!(await users.CreateAsync(user)).Succeeded)
+            {
+                return (null, UpstreamRefusal.NotProvisioned);
+            }
+        }
+        else if ((await users.GetLoginsAsync(user)).Any(login => login.LoginProvider == UpstreamSetup.Scheme))
+        {
+            // Another subject at the provider already owns this user: a reused or reassigned address, not a second key.
+            return (null, UpstreamRefusal.LinkedToAnother);
+        }
+
+        var linked = await users.AddLoginAsync(user, new UserLoginInfo(UpstreamSetup.Scheme, subject, oidc.DisplayName));
+        return linked.Succeeded ? (user, UpstreamRefusal.None) : (null, UpstreamRefusal.LinkedToAnother);
+    }
+
+    private UpstreamRefusal Refused(UpstreamRefusal refusal, string? subject, string? email)
+    {
+        LogRefused(logger, refusal, subject, email);
+        return refusal;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "User {UserId} signed in through OpenID Connect")]
+    private static partial void LogSignedIn(ILogger logger, string userId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "OpenID Connect sign-in refused ({Refusal}) for subject {Subject}, email {Email}")]
+    private static partial void LogRefused(ILogger logger, UpstreamRefusal refusal, string? subject, string? email);
+}

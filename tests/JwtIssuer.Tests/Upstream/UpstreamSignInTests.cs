@@ -1,0 +1,279 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using JwtIssuer.Server.Upstream;
+using JwtIssuer.Tests.Infrastructure;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+using static JwtIssuer.Tests.Infrastructure.JwtIssuerApplication;
+
+namespace JwtIssuer.Tests.Upstream;
+
+/// <summary>
+/// Sign-in through the company's OpenID Connect provider: a real OpenIddict server on a loopback port, the issuer in
+/// process, and every hop of the browser's journey (our login page, the provider, the form post back, our callback)
+/// made as a browser makes it.
+/// </summary>
+public sealed partial class UpstreamSignInTests
+{
+    private const string Agent = "agent@example.com";
+    private static readonly string JwtPath = JwtUrl(Comm100Url + "?relayState=r1");
+
+    [Fact]
+    public async Task AFirstSignInCreatesTheUserAndEndsAtTheConsumerWithTheUpstreamEmail()
+    {
+        await using var flow = await Flow.StartAsync(settings => settings["Authentication:OpenIdConnect:CreateUsers"] = "true");
+        flow.Provider.NextUser = new UpstreamUser("upstream-1", Agent);
+
+        // Comm100 sends the browser here; no session, so our login page, with the provider's button.
+        var challenge = await flow.IssuerTab.GetAsync(JwtPath);
+        Assert.Equal("/login", challenge.Headers.Location!.AbsolutePath);
+        var login = await (await flow.IssuerTab.GetAsync(challenge.Headers.Location.PathAndQuery)).Content.ReadAsStringAsync();
+        Assert.Contains("Sign in with Example SSO", login, StringComparison.Ordinal);
+
+        var signedIn = await flow.SignInAsync(JwtPath);
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        Assert.Equal(JwtPath, signedIn.Headers.Location!.OriginalString);
+
+        var issued = await flow.IssuerTab.GetAsync(JwtPath);
+        Assert.Equal(HttpStatusCode.Redirect, issued.StatusCode);
+        Assert.StartsWith(Comm100Url + "?relayState=r1&jwt=", issued.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        var token = await TokenAssert.VerifiedAsync(TokenAssert.TokenFrom(issued.Headers.Location), TokenAssert.Hs256Key, "Comm100", flow.Issuer.Time.GetUtcNow());
+        Assert.Equal(Agent, token.GetClaim("email").Value);
+        Assert.Equal("Upstream Agent", token.GetClaim("name").Value);
+
+        var user = await flow.Issuer.FindUserAsync(Agent);
+        Assert.Null(user.PasswordHash);
+        Assert.Equal("upstream-1", Assert.Single(await flow.LoginsAsync(Agent)).ProviderKey);
+    }
+
+    [Fact]
+    public async Task APreProvisionedAgentIsLinkedAndAnUnknownOneIsRefused()
+    {
+        await using var flow = await Flow.StartAsync();
+        await flow.Issuer.CreateUserAsync(Agent);
+
+        flow.Provider.NextUser = new UpstreamUser("upstream-1", "Agent@Example.com");
+        Assert.Equal(HttpStatusCode.Redirect, (await flow.SignInAsync(JwtPath)).StatusCode);
+        Assert.Equal("upstream-1", Assert.Single(await flow.LoginsAsync(Agent)).ProviderKey);
+
+        var stranger = await flow.NewTab();
+        stranger.Provider.NextUser = new UpstreamUser("upstream-2", "stranger@example.com");
+        await AssertRefusedAsync(await stranger.SignInAsync(JwtPath), "There is no agent account for your email address here");
+        await Assert.ThrowsAsync<InvalidOperationException>(() => flow.Issuer.FindUserAsync("stranger@example.com"));
+    }
+
+    [Fact]
+    public async Task LaterSignInsFollowTheSubjectNotTheEmail()
+    {
+        await using var flow = await Flow.StartAsync();
+        await flow.Issuer.CreateUserAsync(Agent);
+        flow.Provider.NextUser = new UpstreamUser("upstream-1", Agent);
+        Assert.Equal(HttpStatusCode.Redirect, (await flow.SignInAsync(JwtPath)).StatusCode);
+
+        // Another subject at the provider now claims the same address: not a second key to this agent.
+        var other = await flow.NewTab();
+        other.Provider.NextUser = new UpstreamUser("upstream-9", Agent);
+        await AssertRefusedAsync(await other.SignInAsync(JwtPath), "already linked to another sign-in");
+    }
+
+    [Theory]
+    [InlineData("outsider@elsewhere.example", true, "", "Accounts in your email domain may not sign in here")]
+    [InlineData(Agent, false, "", "does not confirm that your email address is verified")]
+    [InlineData(Agent, true, "sales", "not in the group allowed to use Comm100")]
+    public async Task AnIdentityTheSettingsDoNotAllowIsRefusedWithAClearPage(string email, bool verified, string group, string message)
+    {
+        await using var flow = await Flow.StartAsync(settings =>
+        {
+            settings["Authentication:OpenIdConnect:CreateUsers"] = "true";
+            settings["Authentication:OpenIdConnect:AllowedEmailDomains:0"] = "example.com";
+            settings["Authentication:OpenIdConnect:RequiredClaim:Type"] = "groups";
+            settings["Authentication:OpenIdConnect:RequiredClaim:Value"] = "comm100-agents";
+        });
+        flow.Provider.NextUser = new UpstreamUser("upstream-1", email, verified, "Someone", group);
+
+        await AssertRefusedAsync(await flow.SignInAsync(JwtPath), message);
+        Assert.Equal(HttpStatusCode.Redirect, (await flow.IssuerTab.GetAsync(JwtPath)).StatusCode);
+        Assert.Equal("/login", (await flow.IssuerTab.GetAsync(JwtPath)).Headers.Location!.AbsolutePath);
+
+        // The same settings let the right identity in.
+        var agent = await flow.NewTab();
+        agent.Provider.NextUser = new UpstreamUser("upstream-2", Agent, true, "Agent", "comm100-agents");
+        Assert.Equal(HttpStatusCode.Redirect, (await agent.SignInAsync(JwtPath)).StatusCode);
+    }
+
+    [Fact]
+    public async Task ADisabledLocalUserIsRefusedThoughTheProviderSignsThemIn()
+    {
+        await using var flow = await Flow.StartAsync();
+        await flow.Issuer.CreateUserAsync(Agent);
+        await flow.Issuer.UpdateUserAsync(Agent, user => user.IsDisabled = true);
+        flow.Provider.NextUser = new UpstreamUser("upstream-1", Agent);
+
+        await AssertRefusedAsync(await flow.SignInAsync(JwtPath), "cannot sign in right now");
+        Assert.Equal("/login", (await flow.IssuerTab.GetAsync(JwtPath)).Headers.Location!.AbsolutePath);
+    }
+
+    [Fact]
+    public async Task ATamperedStateFailsSafely()
+    {
+        await using var flow = await Flow.StartAsync(settings => settings["Authentication:OpenIdConnect:CreateUsers"] = "true");
+        flow.Provider.NextUser = new UpstreamUser("upstream-1", Agent);
+
+        var response = await flow.SignInAsync(JwtPath, form => form["state"] = form["state"][..^4] + "AAAA");
+
+        await AssertFailedSafelyAsync(flow, response);
+    }
+
+    [Fact]
+    public async Task AnIdTokenFromAnotherIssuerFailsSafely()
+    {
+        // The metadata and the tokens name an issuer other than the configured Authority: a mix-up, refused.
+        await using var flow = await Flow.StartAsync(settings => settings["Authentication:OpenIdConnect:CreateUsers"] = "true", issuerPath: "other/");
+        flow.Provider.NextUser = new UpstreamUser("upstream-1", Agent);
+
+        var response = await flow.SignInAsync(JwtPath);
+
+        await AssertFailedSafelyAsync(flow, response);
+        Assert.Contains(flow.Issuer.Logs.GetSnapshot(), record => record.Message.StartsWith("OpenID Connect sign-in failed", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task AnAgentWhoCancelsAtTheProviderGetsAPageNotAnError()
+    {
+        await using var flow = await Flow.StartAsync();
+        flow.Provider.NextUser = null;
+
+        await AssertFailedSafelyAsync(flow, await flow.SignInAsync(JwtPath));
+    }
+
+    [Fact]
+    public async Task WithLocalAccountsOffThereIsNoPasswordFormAndAPostedPasswordIsRefused()
+    {
+        await using var flow = await Flow.StartAsync(settings => settings["Authentication:LocalAccounts"] = "false");
+        await flow.Issuer.CreateUserAsync(Agent);
+
+        var page = await (await flow.IssuerTab.GetAsync("/login")).Content.ReadAsStringAsync();
+        Assert.DoesNotContain("type=\"password\"", page, StringComparison.Ordinal);
+        Assert.Contains("Sign in with Example SSO", page, StringComparison.Ordinal);
+
+        var posted = await PostLoginAsync(flow.IssuerTab, Agent, DefaultPassword);
+        Assert.Equal(HttpStatusCode.Forbidden, posted.StatusCode);
+        AssertNoSessionCookie(posted);
+        Assert.Equal(0, flow.Issuer.PasswordVerifications.Count);
+    }
+
+    private static async Task AssertRefusedAsync(HttpResponseMessage response, string message)
+    {
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Contains(WebUtility.HtmlEncode(message), await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        AssertNoSessionCookie(response);
+    }
+
+    private static async Task AssertFailedSafelyAsync(Flow flow, HttpResponseMessage response)
+    {
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("Sign-in failed", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        AssertNoSessionCookie(response);
+        Assert.Equal("/login", (await flow.IssuerTab.GetAsync(JwtPath)).Headers.Location!.AbsolutePath);
+    }
+
+    /// <summary>The issuer, the provider, and a browser with a tab on each (separate cookie jars: separate sites).</summary>
+    private sealed class Flow : IAsyncDisposable
+    {
+        private readonly bool _ownsServers;
+
+        private Flow(JwtIssuerApplication issuer, TestIdentityProvider provider, bool ownsServers)
+        {
+            Issuer = issuer;
+            Provider = provider;
+            _ownsServers = ownsServers;
+            IssuerTab = issuer.CreateBrowserClient();
+            IssuerTab.DefaultRequestHeaders.Accept.ParseAdd("text/html");
+            ProviderTab = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() });
+        }
+
+        public JwtIssuerApplication Issuer { get; }
+
+        public TestIdentityProvider Provider { get; }
+
+        public HttpClient IssuerTab { get; }
+
+        public HttpClient ProviderTab { get; }
+
+        public static async Task<Flow> StartAsync(Action<Dictionary<string, string?>>? configure = null, string? issuerPath = null)
+        {
+            var issuer = new JwtIssuerApplication();
+            var provider = await TestIdentityProvider.StartAsync(new Uri("https://localhost" + CallbackPath), issuer.DataDirectory, issuerPath);
+            issuer.Settings["Authentication:OpenIdConnect:Authority"] = provider.Authority.ToString();
+            issuer.Settings["Authentication:OpenIdConnect:ClientId"] = TestIdentityProvider.ClientId;
+            issuer.Settings["Authentication:OpenIdConnect:ClientSecret"] = TestIdentityProvider.ClientSecret;
+            issuer.Settings["Authentication:OpenIdConnect:DisplayName"] = "Example SSO";
+            configure?.Invoke(issuer.Settings);
+            return new Flow(issuer, provider, ownsServers: true);
+        }
+
+        /// <summary>Another browser against the same issuer and provider.</summary>
+        public Task<Flow> NewTab() => Task.FromResult(new Flow(Issuer, Provider, ownsServers: false));
+
+        /// <summary>
+        /// "Sign in with ..." on our login page, the provider's answer, its form post back to us (optionally altered
+        /// on the way, as an attacker could), and our callback: the last response of the journey.
+        /// </summary>
+        public async Task<HttpResponseMessage> SignInAsync(string returnUrl, Action<Dictionary<string, string>>? tamper = null)
+        {
+            var antiforgery = await AntiforgeryTokenAsync(IssuerTab, $"/login?ReturnUrl={Uri.EscapeDataString(returnUrl)}");
+            var start = await IssuerTab.PostAsync("/login/external", new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["__RequestVerificationToken"] = antiforgery,
+                ["ReturnUrl"] = returnUrl,
+            }));
+            Assert.True(start.StatusCode == HttpStatusCode.Redirect, $"{start.StatusCode}: {string.Join(" | ", Issuer.Logs.GetSnapshot().Where(log => log.Level >= Microsoft.Extensions.Logging.LogLevel.Warning).Select(log => log.Message + " " + log.Exception))}");
+            Assert.StartsWith(Provider.Authority + "connect/authorize?", start.Headers.Location!.AbsoluteUri, StringComparison.Ordinal);
+            Assert.Contains("code_challenge_method=S256", start.Headers.Location.Query, StringComparison.Ordinal);
+
+            // The provider answers with a page that posts the code back to our callback (response_mode=form_post).
+            var answer = await ProviderTab.GetAsync(start.Headers.Location);
+            Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+            var html = await answer.Content.ReadAsStringAsync();
+            var action = new Uri(WebUtility.HtmlDecode(FormAction().Match(html).Groups[1].Value));
+            Assert.Equal("https://localhost" + CallbackPath, action.AbsoluteUri);
+            var fields = HiddenField().Matches(html).ToDictionary(match => WebUtility.HtmlDecode(match.Groups[1].Value), match => WebUtility.HtmlDecode(match.Groups[2].Value));
+            tamper?.Invoke(fields);
+
+            var callback = await IssuerTab.PostAsync(action.PathAndQuery, new FormUrlEncodedContent(fields));
+            if (callback.StatusCode != HttpStatusCode.Redirect)
+            {
+                return callback;
+            }
+
+            Assert.StartsWith("/login/external/callback", callback.Headers.Location!.OriginalString, StringComparison.Ordinal);
+            return await IssuerTab.GetAsync(callback.Headers.Location);
+        }
+
+        public async Task<IList<UserLoginInfo>> LoginsAsync(string email)
+        {
+            await using var scope = Issuer.Services.CreateAsyncScope();
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<JwtIssuer.Server.Users.User>>();
+            return await users.GetLoginsAsync(await users.FindByEmailAsync(email) ?? throw new InvalidOperationException($"no user {email}"));
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            IssuerTab.Dispose();
+            ProviderTab.Dispose();
+            if (_ownsServers)
+            {
+                await Provider.DisposeAsync();
+                await Issuer.DisposeAsync();
+            }
+        }
+    }
+
+    private const string CallbackPath = OpenIdConnectSettings.CallbackPath;
+
+    [GeneratedRegex("<form[^>]*action=\"([^\"]+)\"")]
+    private static partial Regex FormAction();
+
+    [GeneratedRegex("<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]*)\"")]
+    private static partial Regex HiddenField();
+}
