@@ -3,6 +3,7 @@ using JwtIssuer.Server.Data;
 using JwtIssuer.Server.Security;
 using JwtIssuer.Server.Sessions;
 using JwtIssuer.Server.Telemetry;
+using JwtIssuer.Server.Upstream;
 using Microsoft.Extensions.Configuration;
 
 namespace JwtIssuer.Tests.Configuration;
@@ -34,6 +35,7 @@ public sealed class ExampleConfigurationTests
         var dataProtection = example.GetSection(DataProtectionSettings.SectionName).Get<DataProtectionSettings>(strict)!;
         var signInLimits = example.GetSection(SignInLimitOptions.SectionName).Get<SignInLimitOptions>(strict)!;
         var metrics = example.GetSection(MetricsOptions.SectionName).Get<MetricsOptions>(strict)!;
+        var authentication = example.GetSection(AuthenticationSettings.SectionName).Get<AuthenticationSettings>(strict)!;
 
         Assert.Equal("Comm100", issuer.Consumers["comm100"].Audience);
         Assert.Equal(["comm100-hs256", "ec-2026-11", "rsa-2026-11"], issuer.SigningKeys.Keys.Order(StringComparer.Ordinal));
@@ -42,6 +44,8 @@ public sealed class ExampleConfigurationTests
         Assert.Equal("JwtIssuer", dataProtection.ApplicationName);
         Assert.Equal(10, signInLimits.PerAccount.PermitLimit);
         Assert.Equal(9464, metrics.Port);
+        Assert.Equal(["openid", "profile", "email"], authentication.OpenIdConnect!.EffectiveScopes);
+        Assert.Equal("comm100-agents", authentication.OpenIdConnect.RequiredClaim!.Value);
     }
 
     [Fact]

@@ -37,9 +37,15 @@ public sealed partial class UpstreamSignInTests
         var issued = await flow.IssuerTab.GetAsync(JwtPath);
         Assert.Equal(HttpStatusCode.Redirect, issued.StatusCode);
         Assert.StartsWith(Comm100Url + "?relayState=r1&jwt=", issued.Headers.Location!.OriginalString, StringComparison.Ordinal);
-        var token = await TokenAssert.VerifiedAsync(TokenAssert.TokenFrom(issued.Headers.Location), TokenAssert.Hs256Key, "Comm100", flow.Issuer.Time.GetUtcNow());
-        Assert.Equal(Agent, token.GetClaim("email").Value);
-        Assert.Equal("Upstream Agent", token.GetClaim("name").Value);
+        var verified = await TokenAssert.VerifiedAsync(TokenAssert.TokenFrom(issued.Headers.Location), TokenAssert.Hs256Key, "Comm100", flow.Issuer.Time.GetUtcNow());
+        Assert.Equal(Agent, verified.GetClaim("email").Value);
+        Assert.Equal("Upstream Agent", verified.GetClaim("name").Value);
+
+        // Everything was logged at Trace; neither the client secret nor an issued token is in it.
+        var token = TokenAssert.TokenFrom(issued.Headers.Location);
+        Assert.DoesNotContain(flow.Issuer.Logs.GetSnapshot(), record =>
+            $"{record.Message} {record.Exception}".Contains(TestIdentityProvider.ClientSecret, StringComparison.Ordinal)
+            || $"{record.Message} {record.Exception}".Contains(token, StringComparison.Ordinal));
 
         var user = await flow.Issuer.FindUserAsync(Agent);
         Assert.Null(user.PasswordHash);
