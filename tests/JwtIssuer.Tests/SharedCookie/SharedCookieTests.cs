@@ -27,9 +27,7 @@ public sealed class SharedCookieTests
     public async Task AnAgentSignedInToTheAppGetsATokenWithNoSecondLogin(string provider, AppSignIn appSignIn)
     {
         await using var both = await Both.StartAsync(provider, appSignIn: appSignIn);
-        await both.Issuer.CreateUserAsync(Agent);
-        await both.App.CreateUserAsync(Agent);
-        await both.SignInToTheAppAsync(Agent);
+        await both.AgentSignedInToTheAppAsync();
 
         var response = await both.IssuerTab.GetAsync(JwtIssuerApplication.JwtUrl(JwtIssuerApplication.Comm100Url + "?relayState=r1"));
 
@@ -75,9 +73,7 @@ public sealed class SharedCookieTests
     public async Task AnAgentDisabledHereIsRefusedThoughTheAppStillSignsThemIn()
     {
         await using var both = await Both.StartAsync();
-        await both.Issuer.CreateUserAsync(Agent);
-        await both.App.CreateUserAsync(Agent);
-        await both.SignInToTheAppAsync(Agent);
+        await both.AgentSignedInToTheAppAsync();
         Assert.Equal(HttpStatusCode.Redirect, (await both.IssuerTab.GetAsync(JwtIssuerApplication.JwtUrl(JwtIssuerApplication.Comm100Url))).StatusCode);
 
         await both.Issuer.UpdateUserAsync(Agent, user => user.IsDisabled = true);
@@ -92,9 +88,7 @@ public sealed class SharedCookieTests
     public async Task TheServersPagesLeaveTheAppsSignInAlone()
     {
         await using var both = await Both.StartAsync();
-        await both.Issuer.CreateUserAsync(Agent);
-        await both.App.CreateUserAsync(Agent);
-        await both.SignInToTheAppAsync(Agent);
+        await both.AgentSignedInToTheAppAsync();
 
         // Past the security stamp validator's interval, which would find no such user here and sign the agent out.
         both.Issuer.Time.Advance(TimeSpan.FromMinutes(5));
@@ -106,27 +100,13 @@ public sealed class SharedCookieTests
         Assert.Equal(HttpStatusCode.OK, (await both.AppTab.GetAsync("/me")).StatusCode);
     }
 
-    [Fact]
-    public async Task WithoutSharedCookieTheAppsSignInCountsForNothing()
+    [Theory]
+    [InlineData(false, ApplicationName)]
+    [InlineData(true, "SomeOtherApp")]
+    public async Task WithoutSharedCookieOrTheSameApplicationNameTheAppsSignInCountsForNothing(bool sharedCookie, string appApplicationName)
     {
-        await using var both = await Both.StartAsync(sharedCookie: false);
-        await both.Issuer.CreateUserAsync(Agent);
-        await both.App.CreateUserAsync(Agent);
-        await both.SignInToTheAppAsync(Agent);
-
-        var response = await both.IssuerTab.GetAsync(JwtIssuerApplication.JwtUrl(JwtIssuerApplication.Comm100Url));
-
-        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.Equal("/login", response.Headers.Location!.AbsolutePath);
-    }
-
-    [Fact]
-    public async Task AnAppWithAnotherApplicationNameCannotBeReadHere()
-    {
-        await using var both = await Both.StartAsync(appApplicationName: "SomeOtherApp");
-        await both.Issuer.CreateUserAsync(Agent);
-        await both.App.CreateUserAsync(Agent);
-        await both.SignInToTheAppAsync(Agent);
+        await using var both = await Both.StartAsync(sharedCookie: sharedCookie, appApplicationName: appApplicationName);
+        await both.AgentSignedInToTheAppAsync();
 
         var response = await both.IssuerTab.GetAsync(JwtIssuerApplication.JwtUrl(JwtIssuerApplication.Comm100Url));
 
@@ -219,6 +199,14 @@ public sealed class SharedCookieTests
                 };
             var app = await ExistingApp.StartAsync(issuer.DataDirectory, appApplicationName, CookieName, keyRing, appSignIn);
             return new Both(issuer, app);
+        }
+
+        /// <summary>The agent is a user here and in the app, and signed in to the app.</summary>
+        public async Task AgentSignedInToTheAppAsync()
+        {
+            await Issuer.CreateUserAsync(Agent);
+            await App.CreateUserAsync(Agent);
+            await SignInToTheAppAsync(Agent);
         }
 
         public async Task SignInToTheAppAsync(string email)
