@@ -2,7 +2,6 @@ using JwtIssuer.Endpoints;
 using JwtIssuer.Server.Upstream;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
@@ -11,12 +10,15 @@ namespace JwtIssuer.Server.Pages;
 
 /// <summary>
 /// <c>POST /login/external</c> (the login page's "Sign in with ..." button, antiforgery-checked) sends the agent to the
-/// provider; <c>GET /login/external/callback</c> is where the provider's answer lands once the OpenID Connect handler has
-/// checked it, and turns it into a session here.
+/// provider; <c>GET /login/external/callback</c> is where the agent lands once the OpenID Connect handler has checked the
+/// provider's answer, and <c>GET /login/external/complete</c> turns it into a session here.
 /// </summary>
 [AllowAnonymous]
 public sealed partial class ExternalModel(UpstreamSignIn upstream, IOptions<AuthenticationSettings> settings, ILogger<ExternalModel> logger) : PageModel
 {
+    /// <summary>Where the callback page moves on to.</summary>
+    public string? ContinueUrl { get; private set; }
+
     public IActionResult OnGet() => RedirectToPage("/Login");
 
     public async Task<IActionResult> OnPostAsync(string? returnUrl)
@@ -42,17 +44,30 @@ public sealed partial class ExternalModel(UpstreamSignIn upstream, IOptions<Auth
         }
     }
 
-    public async Task<IActionResult> OnGetCallbackAsync(string? returnUrl)
+    /// <summary>
+    /// Where the handler sends the agent once it has checked the provider's answer: a page that moves on by itself to
+    /// <see cref="OnGetCompleteAsync"/>. The way here began with the provider's cross-site form post, and inside the
+    /// Comm100 iframe Chromium neither stores nor sends SameSite=Lax cookies (the session) on any request of such a
+    /// chain; a navigation our own page starts is same-site again.
+    /// </summary>
+    public IActionResult OnGetCallback(string? returnUrl)
+    {
+        ContinueUrl = Url.Page("/External", "complete", new { ReturnUrl = LocalOrRoot(returnUrl) });
+        return Page();
+    }
+
+    /// <summary>Turns the provider's identity (held in its own short-lived cookie) into a session here.</summary>
+    public async Task<IActionResult> OnGetCompleteAsync(string? returnUrl)
     {
         var oidc = settings.Value.OpenIdConnect;
-        var external = await HttpContext.AuthenticateAsync(IdentityConstants.ExternalScheme);
+        var external = await HttpContext.AuthenticateAsync(UpstreamSetup.CookieScheme);
         if (oidc is null || external.Principal is null)
         {
             return RedirectToPage("/Login", new { ReturnUrl = LocalOrRoot(returnUrl) });
         }
 
         var refusal = await upstream.SignInAsync(external.Principal);
-        await HttpContext.SignOutAsync(IdentityConstants.ExternalScheme);
+        await HttpContext.SignOutAsync(UpstreamSetup.CookieScheme);
         if (refusal == UpstreamRefusal.None)
         {
             return LocalRedirect(LocalOrRoot(returnUrl));

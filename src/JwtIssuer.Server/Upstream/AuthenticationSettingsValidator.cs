@@ -65,6 +65,21 @@ internal sealed class AuthenticationSettingsValidator(IHostEnvironment environme
             errors.Add($"{Section}:EmailClaim and NameClaim may not be empty (defaults: email, name).");
         }
 
+        if (oidc.RequireVerifiedEmail && oidc.EmailClaim != "email")
+        {
+            errors.Add($"{Section}:EmailClaim is '{oidc.EmailClaim}', but email_verified vouches only for the email claim. Set RequireVerifiedEmail to false and list AllowedEmailDomains (see the README's Entra ID recipe).");
+        }
+
+        if (!oidc.RequireVerifiedEmail && oidc.AllowedEmailDomains.Count == 0)
+        {
+            errors.Add($"{Section}:RequireVerifiedEmail is false, so AllowedEmailDomains must list the domains whose addresses the provider's administrators control.");
+        }
+
+        if (oidc.CreateUsers && oidc.AllowedEmailDomains.Count == 0 && oidc.RequiredClaim is null)
+        {
+            errors.Add($"{Section}:CreateUsers is true with neither AllowedEmailDomains nor RequiredClaim, so anyone the provider knows would become an agent. Limit it with one of them.");
+        }
+
         for (var i = 0; i < oidc.AllowedEmailDomains.Count; i++)
         {
             var domain = oidc.AllowedEmailDomains[i];

@@ -1,7 +1,8 @@
 using JwtIssuer.Endpoints;
+using JwtIssuer.Server.Sessions;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
@@ -15,6 +16,15 @@ internal static partial class UpstreamSetup
     public const string Scheme = "oidc";
 
     public const string LoginPath = "/login/external";
+
+    /// <summary>
+    /// Where the handler puts the provider's identity until the callback turns it into a session: a cookie scheme of
+    /// our own, not Identity's external one, which an app sharing the key ring (<c>Session:SharedCookie</c>) could fill.
+    /// </summary>
+    public const string CookieScheme = "JwtIssuer.Upstream";
+
+    /// <summary>The issuer the settings name, as ID tokens must carry it (without a trailing slash).</summary>
+    public static string IssuerOf(OpenIdConnectSettings oidc) => oidc.Authority!.TrimEnd('/');
 
     /// <summary>
     /// <c>Authentication:*</c>: password sign-in on or off, and, when <c>Authentication:OpenIdConnect</c> is configured,
@@ -33,6 +43,21 @@ internal static partial class UpstreamSetup
         services.AddSingleton<IValidateOptions<AuthenticationSettings>, AuthenticationSettingsValidator>();
         services.AddScoped<UpstreamSignIn>();
 
+        services.AddAuthentication().AddCookie(CookieScheme);
+        services.AddOptions<CookieAuthenticationOptions>(CookieScheme)
+            .Configure<IOptions<AgentSessionOptions>>((options, session) =>
+            {
+                // Set by a cross-site form post from the provider and read on the redirect that follows, inside the
+                // Comm100 iframe too: only SameSite=None reaches it there (partitioned when the issuer is cross-site).
+                options.Cookie.Name = session.Value.CookieName + ".upstream";
+                options.Cookie.HttpOnly = true;
+                options.Cookie.SecurePolicy = CookieSecurePolicy.Always;
+                options.Cookie.SameSite = SameSiteMode.None;
+                PartitionWhenCrossSite(options.Cookie, session.Value);
+                options.ExpireTimeSpan = TimeSpan.FromMinutes(10);
+                options.SlidingExpiration = false;
+            });
+
         // What AddOpenIdConnect registers, less the scheme itself, which follows the settings.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<OpenIdConnectOptions>, OpenIdConnectPostConfigureOptions>());
         services.TryAddTransient<OpenIdConnectHandler>();
@@ -45,7 +70,12 @@ internal static partial class UpstreamSetup
                 }
             });
         services.AddOptions<OpenIdConnectOptions>(Scheme)
-            .Configure<IOptions<AuthenticationSettings>, IHostEnvironment>((options, settings, environment) =>
+            .Validate(options =>
+            {
+                options.Validate(Scheme);
+                return true;
+            })
+            .Configure<IOptions<AuthenticationSettings>, IOptions<AgentSessionOptions>, IHostEnvironment, TimeProvider>((options, settings, session, environment, time) =>
             {
                 var oidc = settings.Value.OpenIdConnect;
                 if (oidc?.Authority is null || !Uri.TryCreate(oidc.Authority, UriKind.Absolute, out var authority))
@@ -59,7 +89,10 @@ internal static partial class UpstreamSetup
                 options.ResponseType = OpenIdConnectResponseType.Code;
                 options.UsePkce = true;
                 options.CallbackPath = OpenIdConnectSettings.CallbackPath;
-                options.SignInScheme = IdentityConstants.ExternalScheme;
+                options.SignInScheme = CookieScheme;
+                options.TimeProvider = time;
+                PartitionWhenCrossSite(options.CorrelationCookie, session.Value);
+                PartitionWhenCrossSite(options.NonceCookie, session.Value);
                 options.Scope.Clear();
                 foreach (var scope in oidc.EffectiveScopes)
                 {
@@ -76,7 +109,7 @@ internal static partial class UpstreamSetup
                 // The ID token must come from the configured issuer itself, not merely from whichever issuer the
                 // metadata document names (a mix-up defence; the handler would add that one to ValidIssuers), with or
                 // without a trailing slash, as providers differ.
-                var issuer = oidc.Authority.TrimEnd('/');
+                var issuer = IssuerOf(oidc);
                 options.TokenValidationParameters.IssuerValidator = (tokenIssuer, _, _) =>
                     string.Equals(tokenIssuer?.TrimEnd('/'), issuer, StringComparison.Ordinal)
                         ? tokenIssuer
@@ -87,6 +120,14 @@ internal static partial class UpstreamSetup
                 options.Events.OnAccessDenied = context => FailAsync(context, "the provider refused or the agent cancelled");
             });
         return builder;
+    }
+
+    private static void PartitionWhenCrossSite(CookieBuilder cookie, AgentSessionOptions session)
+    {
+        if (session.CrossSite && !cookie.Extensions.Contains("Partitioned"))
+        {
+            cookie.Extensions.Add("Partitioned");
+        }
     }
 
     /// <summary>The client secret, from the setting or the file; a file that cannot be read is a configuration error.</summary>
@@ -126,11 +167,12 @@ internal static partial class UpstreamSetup
     /// <summary>A sign-in that failed at the provider or on its way back (a forged state, a wrong issuer): a page, never a 500.</summary>
     private static async Task FailAsync(HandleRequestContext<RemoteAuthenticationOptions> context, string? reason)
     {
-        var logger = context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(UpstreamSetup));
-        LogFailed(logger, reason ?? "unknown");
+        var services = context.HttpContext.RequestServices;
+        LogFailed(services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(UpstreamSetup)), reason ?? "unknown");
+        var provider = services.GetRequiredService<IOptions<AuthenticationSettings>>().Value.OpenIdConnect?.DisplayName;
         context.HandleResponse();
         await new ErrorResult(StatusCodes.Status400BadRequest, "Sign-in failed",
-            "Signing in with your organization's account did not complete. Go back and try again; if it keeps failing, tell your administrator.")
+            $"Signing in with {provider} did not complete. Go back and try again; if it keeps failing, tell your administrator.")
             .ExecuteAsync(context.HttpContext);
     }
 

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using JwtIssuer.Server.Users;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace JwtIssuer.Server.Upstream;
@@ -33,7 +34,11 @@ public sealed partial class UpstreamSignIn(
     public async Task<UpstreamRefusal> SignInAsync(ClaimsPrincipal upstream)
     {
         var oidc = settings.Value.OpenIdConnect ?? throw new InvalidOperationException("Authentication:OpenIdConnect is not configured.");
-        var subject = upstream.FindFirst("sub")?.Value;
+        var issuer = UpstreamSetup.IssuerOf(oidc);
+
+        // The handler checked the ID token's issuer; the claim still names it, so a principal from anywhere else is not taken.
+        var subjectClaim = upstream.FindFirst("sub");
+        var subject = subjectClaim is not null && string.Equals(subjectClaim.Issuer.TrimEnd('/'), issuer, StringComparison.Ordinal) ? subjectClaim.Value : null;
         var email = upstream.FindFirst(oidc.EmailClaim)?.Value?.Trim();
         if (string.IsNullOrEmpty(subject) || string.IsNullOrEmpty(email) || !email.Contains('@'))
         {
@@ -46,10 +51,11 @@ public sealed partial class UpstreamSignIn(
             return Refused(refusal, subject, email);
         }
 
-        var user = await users.FindByLoginAsync(UpstreamSetup.Scheme, subject);
+        // Linked under the issuer, so a subject of another provider (after a change of Authority) is another login.
+        var user = await users.FindByLoginAsync(issuer, subject);
         if (user is null)
         {
-            (user, refusal) = await LinkAsync(subject, email, upstream.FindFirst(oidc.NameClaim)?.Value, oidc);
+            (user, refusal) = await LinkOnceAsync(issuer, subject, email, upstream.FindFirst(oidc.NameClaim)?.Value, oidc);
             if (user is null)
             {
                 return Refused(refusal, subject, email);
@@ -87,8 +93,21 @@ public sealed partial class UpstreamSignIn(
         return UpstreamRefusal.None;
     }
 
+    /// <summary>Links as below; when a sign-in in another tab linked or created the user first, takes its link.</summary>
+    private async Task<(User? User, UpstreamRefusal Refusal)> LinkOnceAsync(string issuer, string subject, string email, string? name, OpenIdConnectSettings oidc)
+    {
+        try
+        {
+            return await LinkAsync(issuer, subject, email, name, oidc);
+        }
+        catch (DbUpdateException)
+        {
+            return await users.FindByLoginAsync(issuer, subject) is { } linked ? (linked, UpstreamRefusal.None) : (null, UpstreamRefusal.LinkedToAnother);
+        }
+    }
+
     /// <summary>The user with this email, linked to the provider's subject; created first if the settings allow.</summary>
-    private async Task<(User? User, UpstreamRefusal Refusal)> LinkAsync(string subject, string email, string? name, OpenIdConnectSettings oidc)
+    private async Task<(User? User, UpstreamRefusal Refusal)> LinkAsync(string issuer, string subject, string email, string? name, OpenIdConnectSettings oidc)
     {
         var user = await users.FindByEmailAsync(email);
         if (user is null)
@@ -104,13 +123,13 @@ public sealed partial class UpstreamSignIn(
                 return (null, UpstreamRefusal.NotProvisioned);
             }
         }
-        else if ((await users.GetLoginsAsync(user)).Any(login => login.LoginProvider == UpstreamSetup.Scheme))
+        else if ((await users.GetLoginsAsync(user)).Any(login => login.LoginProvider == issuer))
         {
             // Another subject at the provider already owns this user: a reused or reassigned address, not a second key.
             return (null, UpstreamRefusal.LinkedToAnother);
         }
 
-        var linked = await users.AddLoginAsync(user, new UserLoginInfo(UpstreamSetup.Scheme, subject, oidc.DisplayName));
+        var linked = await users.AddLoginAsync(user, new UserLoginInfo(issuer, subject, oidc.DisplayName));
         return linked.Succeeded ? (user, UpstreamRefusal.None) : (null, UpstreamRefusal.LinkedToAnother);
     }
 

@@ -17,9 +17,11 @@ public sealed class AgentSignIn(SignInManager<User> signIn, UserManager<User> us
     public async Task<bool> SignInAsync(string email, string password)
     {
         var user = await users.FindByEmailAsync(email);
-        if (user is null || user.IsDisabled || await users.IsLockedOutAsync(user))
+        if (user is null || user.IsDisabled || user.PasswordHash is null || await users.IsLockedOutAsync(user))
         {
-            // Identity would answer these before hashing; burn the same time on a hash that matches nothing.
+            // Identity would answer these before hashing; burn the same time on a hash that matches nothing. A user
+            // with no password here (one who signs in through a provider or a shared cookie) is never locked out by
+            // wrong passwords, which would otherwise refuse their tokens too.
             hasher.VerifyHashedPassword(user ?? new User(), DummyHash.Value, password);
             return false;
         }

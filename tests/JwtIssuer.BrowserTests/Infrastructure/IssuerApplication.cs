@@ -10,14 +10,13 @@ namespace JwtIssuer.BrowserTests.Infrastructure;
 /// <summary>The real issuer, in Production, listening with Kestrel over HTTPS on the localhost site.</summary>
 public sealed class IssuerApplication : WebApplicationFactory<Program>
 {
-    private readonly Dictionary<string, string?> _settings;
 
     public IssuerApplication(IReadOnlyDictionary<string, string?> settings)
     {
         var port = Sites.FreePort();
         Origin = $"https://{Sites.IssuerHost}:{port}";
         DataDirectory = Directory.CreateTempSubdirectory("jwt-issuer-browser-").FullName;
-        _settings = new Dictionary<string, string?>(settings)
+        Settings = new Dictionary<string, string?>(settings)
         {
             ["JwtIssuer:Issuer"] = Origin,
             ["Database:ConnectionString"] = $"Data Source={Path.Combine(DataDirectory, "jwt-issuer.db")}",
@@ -28,12 +27,15 @@ public sealed class IssuerApplication : WebApplicationFactory<Program>
 
     public string Origin { get; }
 
+    /// <summary>The configuration the server starts with; change it before <c>StartServer</c>.</summary>
+    public Dictionary<string, string?> Settings { get; }
+
     public string DataDirectory { get; }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Production");
-        builder.ConfigureAppConfiguration(configuration => configuration.AddInMemoryCollection(_settings));
+        builder.ConfigureAppConfiguration(configuration => configuration.AddInMemoryCollection(Settings));
     }
 
     public async Task CreateUserAsync(string email, string password)

@@ -18,6 +18,9 @@ public static class Sites
     /// <summary>An embedding app on a third site (the cross-site deployment), or a page that must not frame us.</summary>
     public const string ThirdHost = "127.0.0.2";
 
+    /// <summary>The company's OpenID Connect provider: a site of its own.</summary>
+    public const string ProviderHost = "127.0.0.4";
+
     public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

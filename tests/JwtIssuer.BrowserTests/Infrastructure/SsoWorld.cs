@@ -1,8 +1,21 @@
 using System.Security.Cryptography;
 using JwtIssuer.BrowserTests.Apps;
+using JwtIssuer.Tests.Upstream;
 using Microsoft.Playwright;
 
 namespace JwtIssuer.BrowserTests.Infrastructure;
+
+/// <summary>Whether agents may also sign in through an OpenID Connect provider, and whether it lets itself be framed.</summary>
+public enum Upstream
+{
+    None,
+
+    /// <summary>A provider whose pages may be framed (the test provider's default).</summary>
+    AllowsFraming,
+
+    /// <summary>A provider that forbids framing, as Entra ID, Google and Okta do.</summary>
+    RefusesFraming,
+}
 
 /// <summary>
 /// One deployment of the flow: the issuer on localhost, the reference consumer on 127.0.0.1, the embedding app
@@ -16,13 +29,19 @@ public sealed class SsoWorld : IAsyncDisposable
     private IPlaywright? _playwright;
     private IBrowser? _browser;
 
-    private SsoWorld(ReferenceConsumer consumer, EmbeddingApp embedding, EmbeddingApp stranger, IssuerApplication issuer)
+    public const string ProviderName = "Example SSO";
+
+    private SsoWorld(ReferenceConsumer consumer, EmbeddingApp embedding, EmbeddingApp stranger, IssuerApplication issuer, TestIdentityProvider? provider)
     {
         Consumer = consumer;
         Embedding = embedding;
         Stranger = stranger;
         Issuer = issuer;
+        Provider = provider;
     }
+
+    /// <summary>The OpenID Connect provider on <see cref="Sites.ProviderHost"/>, if the world has one.</summary>
+    public TestIdentityProvider? Provider { get; }
 
     public ReferenceConsumer Consumer { get; }
 
@@ -41,7 +60,8 @@ public sealed class SsoWorld : IAsyncDisposable
 
     /// <param name="embeddingHost"><see cref="Sites.IssuerHost"/> (same site) or <see cref="Sites.ThirdHost"/> (cross site).</param>
     /// <param name="crossSite">The issuer's Session:CrossSite setting.</param>
-    public static async Task<SsoWorld> StartAsync(string embeddingHost, bool crossSite)
+    /// <param name="upstream">Whether an OpenID Connect provider signs agents in too (as <see cref="Email"/>).</param>
+    public static async Task<SsoWorld> StartAsync(string embeddingHost, bool crossSite, Upstream upstream = Upstream.None)
     {
         var (playwright, browser) = await Chromium.LaunchAsync();
         var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
@@ -57,12 +77,24 @@ public sealed class SsoWorld : IAsyncDisposable
             ["Session:FrameAncestors:0"] = embedding.Origin,
             ["Session:CrossSite"] = crossSite ? "true" : "false",
         });
+        TestIdentityProvider? provider = null;
+        if (upstream != Upstream.None)
+        {
+            provider = await TestIdentityProvider.StartAsync(
+                new Uri(issuer.Origin + "/signin-oidc"), issuer.DataDirectory, host: Sites.ProviderHost, refuseFraming: upstream == Upstream.RefusesFraming);
+            provider.NextUser = new UpstreamUser("upstream-agent", Email);
+            issuer.Settings["Authentication:OpenIdConnect:Authority"] = provider.Authority.ToString();
+            issuer.Settings["Authentication:OpenIdConnect:ClientId"] = TestIdentityProvider.ClientId;
+            issuer.Settings["Authentication:OpenIdConnect:ClientSecret"] = TestIdentityProvider.ClientSecret;
+            issuer.Settings["Authentication:OpenIdConnect:DisplayName"] = ProviderName;
+        }
+
         issuer.StartServer();
         consumer.IssuerOrigin = issuer.Origin;
         await issuer.CreateUserAsync(Email, Password);
 
         var context = await browser.NewContextAsync(new BrowserNewContextOptions { IgnoreHTTPSErrors = true, ViewportSize = new() { Width = 900, Height = 520 } });
-        return new SsoWorld(consumer, embedding, stranger, issuer)
+        return new SsoWorld(consumer, embedding, stranger, issuer, provider)
         {
             _playwright = playwright,
             _browser = browser,
@@ -75,6 +107,14 @@ public sealed class SsoWorld : IAsyncDisposable
     {
         await Page.GotoAsync($"{Issuer.Origin}/login");
         await SignInAsync(Page.GetByLabel("Email"), Page.GetByLabel("Password"), Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }));
+        await Assertions.Expect(Page.GetByText($"Signed in as {Email}")).ToBeVisibleAsync();
+    }
+
+    /// <summary>On the issuer's own login page at top level, "Sign in with ..." and the provider's round trip.</summary>
+    public async Task SignInThroughTheProviderAtTopLevelAsync()
+    {
+        await Page.GotoAsync($"{Issuer.Origin}/login");
+        await Page.GetByRole(AriaRole.Button, new() { Name = $"Sign in with {ProviderName}" }).ClickAsync();
         await Assertions.Expect(Page.GetByText($"Signed in as {Email}")).ToBeVisibleAsync();
     }
 
@@ -98,6 +138,11 @@ public sealed class SsoWorld : IAsyncDisposable
 
         _playwright?.Dispose();
         await Issuer.DisposeAsync();
+        if (Provider is not null)
+        {
+            await Provider.DisposeAsync();
+        }
+
         await Embedding.DisposeAsync();
         await Stranger.DisposeAsync();
         await Consumer.DisposeAsync();

@@ -80,14 +80,17 @@ public abstract class CommandLineTests(string provider) : IDisposable
         Assert.Equal((0, ""), (added.ExitCode, added.Stderr));
         Assert.Matches(@"shared@example\.com\s+-\s+active", (await RunAsync(null, "users", "list")).Stdout);
 
-        // Not with an empty password, not with any other.
-        foreach (var password in new[] { "", DefaultPassword })
+        // Not with an empty password, not with any other; and wrong passwords never lock them out (of their tokens).
+        foreach (var password in new[] { "", DefaultPassword, "guess 1", "guess 2", "guess 3", "guess 4", "guess 5", "guess 6" })
         {
             var response = await PostLoginAsync(_app.CreateBrowserClient(), "shared@example.com", password);
             Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.BadRequest, $"{response.StatusCode}");
             Assert.Contains("The email or password is incorrect", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
             AssertNoSessionCookie(response);
         }
+
+        Assert.Matches(@"shared@example\.com\s+-\s+active", (await RunAsync(null, "users", "list")).Stdout);
+        Assert.Equal(0, (await _app.FindUserAsync("shared@example.com")).AccessFailedCount);
 
         var both = await RunAsync(DefaultPassword, "users", "add", "x@example.com", "--no-password", "--password-stdin");
         Assert.Equal(2, both.ExitCode);

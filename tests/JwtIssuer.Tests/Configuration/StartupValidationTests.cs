@@ -51,6 +51,9 @@ public sealed class StartupValidationTests
         { "Authentication:OpenIdConnect:Scopes:0", "email", "Authentication:OpenIdConnect:Scopes must include openid" },
         { "Authentication:OpenIdConnect:AllowedEmailDomains:0", "@example.com", "Authentication:OpenIdConnect:AllowedEmailDomains:0 '@example.com' is not a domain name" },
         { "Authentication:OpenIdConnect:RequiredClaim:Type", "groups", "Authentication:OpenIdConnect:RequiredClaim needs both Type and Value" },
+        { "Authentication:OpenIdConnect:EmailClaim", "preferred_username", "Authentication:OpenIdConnect:EmailClaim is 'preferred_username', but email_verified vouches only for the email claim" },
+        { "Authentication:OpenIdConnect:RequireVerifiedEmail", "false", "Authentication:OpenIdConnect:RequireVerifiedEmail is false, so AllowedEmailDomains must list" },
+        { "Authentication:OpenIdConnect:CreateUsers", "true", "Authentication:OpenIdConnect:CreateUsers is true with neither AllowedEmailDomains nor RequiredClaim" },
         { "Authentication:LocalAccounts", "false", "Authentication:LocalAccounts is false but Authentication:OpenIdConnect is not configured" },
     };
 

@@ -44,10 +44,12 @@ public sealed class TestIdentityProvider : IAsyncDisposable
     /// <param name="redirectUri">The issuer's callback, registered for the client.</param>
     /// <param name="dataDirectory">Where the provider's own SQLite file lives.</param>
     /// <param name="issuerPath">Tokens name this path on the provider as their issuer, instead of the root (a wrong-issuer test).</param>
-    public static async Task<TestIdentityProvider> StartAsync(Uri redirectUri, string dataDirectory, string? issuerPath = null)
+    /// <param name="host">The loopback address to listen on: its own site, for the browser.</param>
+    /// <param name="refuseFraming">Forbid framing its pages, as Entra ID, Google and Okta do.</param>
+    public static async Task<TestIdentityProvider> StartAsync(Uri redirectUri, string dataDirectory, string? issuerPath = null, string host = "127.0.0.1", bool refuseFraming = false)
     {
-        var port = FreePort();
-        var root = new Uri($"http://127.0.0.1:{port}/");
+        var port = FreePort(host);
+        var root = new Uri($"http://{host}:{port}/");
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = Environments.Production });
         builder.WebHost.UseUrls(root.ToString());
         builder.Logging.ClearProviders();
@@ -77,6 +79,16 @@ public sealed class TestIdentityProvider : IAsyncDisposable
             });
 
         var app = builder.Build();
+        if (refuseFraming)
+        {
+            app.Use((context, next) =>
+            {
+                context.Response.Headers.XFrameOptions = "DENY";
+                context.Response.Headers.ContentSecurityPolicy = "frame-ancestors 'none'";
+                return next(context);
+            });
+        }
+
         var provider = new TestIdentityProvider(app, root);
         app.MapMethods("/connect/authorize", [HttpMethods.Get, HttpMethods.Post], provider.AuthorizeAsync);
 
@@ -129,9 +141,9 @@ public sealed class TestIdentityProvider : IAsyncDisposable
         return Results.SignIn(new ClaimsPrincipal(identity), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 
-    private static int FreePort()
+    private static int FreePort(string host)
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        using var listener = new TcpListener(IPAddress.Parse(host), 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }

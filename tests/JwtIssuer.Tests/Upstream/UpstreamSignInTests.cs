@@ -21,7 +21,7 @@ public sealed partial class UpstreamSignInTests
     [Fact]
     public async Task AFirstSignInCreatesTheUserAndEndsAtTheConsumerWithTheUpstreamEmail()
     {
-        await using var flow = await Flow.StartAsync(settings => settings["Authentication:OpenIdConnect:CreateUsers"] = "true");
+        await using var flow = await Flow.StartAsync(CreatingUsersAtExampleCom);
         flow.Provider.NextUser = new UpstreamUser("upstream-1", Agent);
 
         // Comm100 sends the browser here; no session, so our login page, with the provider's button.
@@ -30,9 +30,7 @@ public sealed partial class UpstreamSignInTests
         var login = await (await flow.IssuerTab.GetAsync(challenge.Headers.Location.PathAndQuery)).Content.ReadAsStringAsync();
         Assert.Contains("Sign in with Example SSO", login, StringComparison.Ordinal);
 
-        var signedIn = await flow.SignInAsync(JwtPath);
-        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
-        Assert.Equal(JwtPath, signedIn.Headers.Location!.OriginalString);
+        await AssertSignedInAsync(await flow.SignInAsync(JwtPath));
 
         var issued = await flow.IssuerTab.GetAsync(JwtPath);
         Assert.Equal(HttpStatusCode.Redirect, issued.StatusCode);
@@ -59,7 +57,7 @@ public sealed partial class UpstreamSignInTests
         await flow.Issuer.CreateUserAsync(Agent);
 
         flow.Provider.NextUser = new UpstreamUser("upstream-1", "Agent@Example.com");
-        Assert.Equal(HttpStatusCode.Redirect, (await flow.SignInAsync(JwtPath)).StatusCode);
+        await AssertSignedInAsync(await flow.SignInAsync(JwtPath));
         Assert.Equal("upstream-1", Assert.Single(await flow.LoginsAsync(Agent)).ProviderKey);
 
         var stranger = await flow.NewTab();
@@ -74,7 +72,7 @@ public sealed partial class UpstreamSignInTests
         await using var flow = await Flow.StartAsync();
         await flow.Issuer.CreateUserAsync(Agent);
         flow.Provider.NextUser = new UpstreamUser("upstream-1", Agent);
-        Assert.Equal(HttpStatusCode.Redirect, (await flow.SignInAsync(JwtPath)).StatusCode);
+        await AssertSignedInAsync(await flow.SignInAsync(JwtPath));
 
         // Another subject at the provider now claims the same address: not a second key to this agent.
         var other = await flow.NewTab();
@@ -104,7 +102,7 @@ public sealed partial class UpstreamSignInTests
         // The same settings let the right identity in.
         var agent = await flow.NewTab();
         agent.Provider.NextUser = new UpstreamUser("upstream-2", Agent, true, "Agent", "comm100-agents");
-        Assert.Equal(HttpStatusCode.Redirect, (await agent.SignInAsync(JwtPath)).StatusCode);
+        await AssertSignedInAsync(await agent.SignInAsync(JwtPath));
     }
 
     [Fact]
@@ -122,7 +120,7 @@ public sealed partial class UpstreamSignInTests
     [Fact]
     public async Task ATamperedStateFailsSafely()
     {
-        await using var flow = await Flow.StartAsync(settings => settings["Authentication:OpenIdConnect:CreateUsers"] = "true");
+        await using var flow = await Flow.StartAsync(CreatingUsersAtExampleCom);
         flow.Provider.NextUser = new UpstreamUser("upstream-1", Agent);
 
         var response = await flow.SignInAsync(JwtPath, form => form["state"] = form["state"][..^4] + "AAAA");
@@ -134,7 +132,7 @@ public sealed partial class UpstreamSignInTests
     public async Task AnIdTokenFromAnotherIssuerFailsSafely()
     {
         // The metadata and the tokens name an issuer other than the configured Authority: a mix-up, refused.
-        await using var flow = await Flow.StartAsync(settings => settings["Authentication:OpenIdConnect:CreateUsers"] = "true", issuerPath: "other/");
+        await using var flow = await Flow.StartAsync(CreatingUsersAtExampleCom, issuerPath: "other/");
         flow.Provider.NextUser = new UpstreamUser("upstream-1", Agent);
 
         var response = await flow.SignInAsync(JwtPath);
@@ -166,6 +164,37 @@ public sealed partial class UpstreamSignInTests
         Assert.Equal(HttpStatusCode.Forbidden, posted.StatusCode);
         AssertNoSessionCookie(posted);
         Assert.Equal(0, flow.Issuer.PasswordVerifications.Count);
+    }
+
+    [Fact]
+    public async Task AnIdentityThatDidNotComeFromTheConfiguredIssuerIsNotTaken()
+    {
+        // What an app sharing the key ring could put in a cookie, or any principal not made from our provider's ID token.
+        await using var flow = await Flow.StartAsync(CreatingUsersAtExampleCom);
+        await flow.Issuer.CreateUserAsync(Agent);
+        var forged = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(
+            [new System.Security.Claims.Claim("sub", "upstream-1"), new System.Security.Claims.Claim("email", Agent), new System.Security.Claims.Claim("email_verified", "true")], "forged"));
+
+        await using var scope = flow.Issuer.Services.CreateAsyncScope();
+        var refusal = await scope.ServiceProvider.GetRequiredService<UpstreamSignIn>().SignInAsync(forged);
+
+        Assert.Equal(UpstreamRefusal.NoSubjectOrEmail, refusal);
+        Assert.Empty(await flow.LoginsAsync(Agent));
+    }
+
+    private static void CreatingUsersAtExampleCom(Dictionary<string, string?> settings)
+    {
+        settings["Authentication:OpenIdConnect:CreateUsers"] = "true";
+        settings["Authentication:OpenIdConnect:AllowedEmailDomains:0"] = "example.com";
+    }
+
+    /// <summary>Signed in: the session cookie, and a redirect to the local return URL.</summary>
+    private static Task AssertSignedInAsync(HttpResponseMessage response)
+    {
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal(JwtPath, response.Headers.Location!.OriginalString);
+        Assert.Contains(response.Headers.GetValues("Set-Cookie"), cookie => cookie.StartsWith("jwtissuer=", StringComparison.Ordinal));
+        return Task.CompletedTask;
     }
 
     private static async Task AssertRefusedAsync(HttpResponseMessage response, string message)
@@ -252,8 +281,13 @@ public sealed partial class UpstreamSignInTests
                 return callback;
             }
 
+            // Our callback page, which moves on by itself (a same-site navigation, for the iframe's sake) to complete.
             Assert.StartsWith("/login/external/callback", callback.Headers.Location!.OriginalString, StringComparison.Ordinal);
-            return await IssuerTab.GetAsync(callback.Headers.Location);
+            var page = await IssuerTab.GetAsync(callback.Headers.Location);
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+            var complete = WebUtility.HtmlDecode(MetaRefresh().Match(await page.Content.ReadAsStringAsync()).Groups[1].Value);
+            Assert.StartsWith("/login/external/complete?", complete, StringComparison.Ordinal);
+            return await IssuerTab.GetAsync(complete);
         }
 
         public async Task<IList<UserLoginInfo>> LoginsAsync(string email)
@@ -276,6 +310,9 @@ public sealed partial class UpstreamSignInTests
     }
 
     private const string CallbackPath = OpenIdConnectSettings.CallbackPath;
+
+    [GeneratedRegex("<meta http-equiv=\"refresh\" content=\"0;url=([^\"]+)\"")]
+    private static partial Regex MetaRefresh();
 
     [GeneratedRegex("<form[^>]*action=\"([^\"]+)\"")]
     private static partial Regex FormAction();
