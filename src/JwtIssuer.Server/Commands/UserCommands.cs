@@ -86,6 +86,21 @@ internal static class UserCommands
             Console.WriteLine($"Password set for {user.Email}.");
         }, ct));
 
+        var unlink = new Command("unlink", "Forget which OpenID Connect identity signs this user in; the next sign-in links again by email.") { email };
+        unlink.SetAction((parse, ct) => RunAsync(async users =>
+        {
+            var user = await FindAsync(users, parse.GetValue(email)!);
+            var logins = await users.GetLoginsAsync(user);
+            foreach (var login in logins)
+            {
+                Check(await users.RemoveLoginAsync(user, login.LoginProvider, login.ProviderKey), "cannot remove the link");
+            }
+
+            // The sessions the old identity opened end too.
+            Check(await users.UpdateSecurityStampAsync(user), "cannot end the user's sessions");
+            Console.WriteLine($"Unlinked {user.Email} ({logins.Count} link{(logins.Count == 1 ? "" : "s")}).");
+        }, ct));
+
         var remove = new Command("remove", "Delete a user.") { email };
         remove.SetAction((parse, ct) => RunAsync(async users =>
         {
@@ -94,7 +109,7 @@ internal static class UserCommands
             Console.WriteLine($"Removed {user.Email}.");
         }, ct));
 
-        return new Command("users", "Manage the users who may sign in.") { add, list, disable, enable, setPassword, remove };
+        return new Command("users", "Manage the users who may sign in.") { add, list, disable, enable, setPassword, unlink, remove };
     }
 
     private static async Task<int> RunAsync(Func<UserManager<User>, Task> action, CancellationToken cancellationToken)

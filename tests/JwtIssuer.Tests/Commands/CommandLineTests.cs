@@ -1,6 +1,7 @@
 using System.Net;
 using JwtIssuer.Server.Users;
 using JwtIssuer.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using static JwtIssuer.Tests.Infrastructure.JwtIssuerApplication;
 
 namespace JwtIssuer.Tests.Commands;
@@ -95,6 +96,30 @@ public abstract class CommandLineTests(string provider) : IDisposable
         var both = await RunAsync(DefaultPassword, "users", "add", "x@example.com", "--no-password", "--password-stdin");
         Assert.Equal(2, both.ExitCode);
         Assert.Contains("cannot be used together", both.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnlinkForgetsTheProvidersIdentityAndEndsItsSessions()
+    {
+        await _app.CreateUserAsync("linked@example.com");
+        await using (var scope = _app.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<User>>();
+            Assert.True((await users.AddLoginAsync((await users.FindByEmailAsync("linked@example.com"))!, new Microsoft.AspNetCore.Identity.UserLoginInfo("https://idp.example.com", "subject-1", "Example SSO"))).Succeeded);
+        }
+
+        var before = await _app.FindUserAsync("linked@example.com");
+        var unlinked = await RunAsync(null, "users", "unlink", "linked@example.com");
+
+        Assert.Equal((0, ""), (unlinked.ExitCode, unlinked.Stderr));
+        Assert.Contains("Unlinked linked@example.com (1 link).", unlinked.Stdout, StringComparison.Ordinal);
+        var after = await _app.FindUserAsync("linked@example.com");
+        Assert.NotEqual(before.SecurityStamp, after.SecurityStamp);
+        await using (var scope = _app.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<User>>();
+            Assert.Empty(await users.GetLoginsAsync(after));
+        }
     }
 
     [Theory]
