@@ -1,3 +1,4 @@
+using JwtIssuer.Server.AgentConsole;
 using JwtIssuer.Server.Data;
 using JwtIssuer.Server.Development;
 using JwtIssuer.Server.Health;
@@ -20,6 +21,7 @@ internal static class ServerServices
         builder.AddUsers();                            // Identity: PBKDF2 210k, lockout after 5, disabled flag
         builder.AddSessions();                         // Session:*, DataProtection:*, antiforgery
         builder.AddUpstreamSignIn();                   // Authentication:*: password sign-in, an OpenID Connect provider
+        builder.AddAgentConsole();                     // Console:Url: the /console page that frames Comm100
         builder.AddSecurity();                         // SignInLimits:*
         builder.Services.AddJwtIssuer(builder.Configuration);
         builder.Services.AddSingleton<HttpsRequiredFilter>();

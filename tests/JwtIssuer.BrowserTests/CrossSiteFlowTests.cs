@@ -13,7 +13,7 @@ public sealed class CrossSiteFlowTests
     public async Task WithCrossSiteTheAgentSignsInInsideTheIframeOnceAndEndsSignedIn()
     {
         await using var world = await SsoWorld.StartAsync(Sites.ThirdHost, crossSite: true);
-        await world.Page.GotoAsync(world.Embedding.AppUrl);
+        await world.Page.GotoAsync(world.AppUrl);
         await Assertions.Expect(world.Console.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
 
         await world.SignInInsideTheIframeAsync();
@@ -27,7 +27,7 @@ public sealed class CrossSiteFlowTests
         // The limitation the README documents: Chromium withholds the issuer's Lax cookies from a third-party
         // iframe, so the login form's antiforgery cookie never comes back and no session can start.
         await using var world = await SsoWorld.StartAsync(Sites.ThirdHost, crossSite: false);
-        await world.Page.GotoAsync(world.Embedding.AppUrl);
+        await world.Page.GotoAsync(world.AppUrl);
         await Assertions.Expect(world.Console.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
 
         await world.SignInInsideTheIframeAsync();
@@ -45,7 +45,7 @@ public sealed class CrossSiteFlowTests
         await using var world = await SsoWorld.StartAsync(Sites.ThirdHost, crossSite: true);
         await world.SignInAtTopLevelAsync();
 
-        await world.Page.GotoAsync(world.Embedding.AppUrl);
+        await world.Page.GotoAsync(world.AppUrl);
 
         await Assertions.Expect(world.Console.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
         Assert.Empty(world.Consumer.ReceivedTokens);

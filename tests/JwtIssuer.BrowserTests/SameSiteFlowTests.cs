@@ -4,8 +4,8 @@ using Microsoft.Playwright;
 namespace JwtIssuer.BrowserTests;
 
 /// <summary>
-/// The recommended deployment: the issuer on the same site as the app that embeds Comm100 (localhost), the
-/// consumer on another site (127.0.0.1), default cookie settings (SameSite=Lax).
+/// The recommended deployment, with the issuer's own <c>/console</c> page embedding the consumer's agent console:
+/// issuer and page on localhost, the consumer on another site (127.0.0.1), default cookie settings (SameSite=Lax).
 /// </summary>
 public sealed class SameSiteFlowTests : IAsyncLifetime
 {
@@ -20,7 +20,7 @@ public sealed class SameSiteFlowTests : IAsyncLifetime
     {
         await _world.SignInAtTopLevelAsync();
 
-        await _world.Page.GotoAsync(_world.Embedding.AppUrl);
+        await _world.Page.GotoAsync(_world.AppUrl);
 
         await Assertions.Expect(_world.Console.GetByText($"Signed in as {SsoWorld.Email}")).ToBeVisibleAsync();
         Assert.Single(_world.Consumer.ReceivedTokens);
@@ -29,11 +29,30 @@ public sealed class SameSiteFlowTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AgentWithoutSessionSignsInInsideTheIframeAndEndsSignedIn()
+    public async Task AnAgentOpensTheConsoleSignsInOnceAndSeesTheConsoleSignedIn()
     {
-        await _world.Page.GotoAsync(_world.Embedding.AppUrl);
-        await Assertions.Expect(_world.Console.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
+        await _world.Page.GotoAsync(_world.AppUrl);
 
+        // Not signed in: the issuer's login page first, at top level, then back to /console.
+        await Assertions.Expect(_world.Page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
+        await _world.SignInOnThePageAsync();
+
+        await Assertions.Expect(_world.Page).ToHaveURLAsync(_world.AppUrl);
+        await Assertions.Expect(_world.Page.GetByText($"Signed in as {SsoWorld.Email}")).ToBeVisibleAsync();
+        await Assertions.Expect(_world.Console.GetByText($"Signed in as {SsoWorld.Email}")).ToBeVisibleAsync();
+        Assert.Single(_world.Consumer.ReceivedTokens);
+    }
+
+    [Fact]
+    public async Task AnExpiredSessionSignsInAgainInsideTheConsolesIframe()
+    {
+        await _world.SignInAtTopLevelAsync();
+        await _world.Issuer.EndSessionsAsync(SsoWorld.Email);
+        await Task.Delay(TimeSpan.FromSeconds(6)); // past the issuer's 5-second user status snapshot
+
+        // The page still shows (its own session check is due later); the console's token request is sent to sign in.
+        await _world.Page.GotoAsync(_world.AppUrl);
+        await Assertions.Expect(_world.Console.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
         await _world.SignInInsideTheIframeAsync();
 
         await Assertions.Expect(_world.Console.GetByText($"Signed in as {SsoWorld.Email}")).ToBeVisibleAsync();
@@ -45,7 +64,7 @@ public sealed class SameSiteFlowTests : IAsyncLifetime
         await _world.SignInAtTopLevelAsync();
         await _world.Issuer.DisableUserAsync(SsoWorld.Email);
 
-        await _world.Page.GotoAsync(_world.Embedding.AppUrl);
+        await _world.Page.GotoAsync(_world.AppUrl);
 
         await Assertions.Expect(_world.Console.GetByRole(AriaRole.Heading, new() { Name = "Access denied" })).ToBeVisibleAsync();
         Assert.Empty(_world.Consumer.ReceivedTokens);
@@ -58,7 +77,7 @@ public sealed class SameSiteFlowTests : IAsyncLifetime
         await _world.SignInAtTopLevelAsync();
         _world.Consumer.RedirectPath = "/not-allowlisted/Consumer";
 
-        await _world.Page.GotoAsync(_world.Embedding.AppUrl);
+        await _world.Page.GotoAsync(_world.AppUrl);
 
         await Assertions.Expect(_world.Console.GetByRole(AriaRole.Heading, new() { Name = "This sign-in link is not valid" })).ToBeVisibleAsync();
         Assert.Empty(_world.Consumer.Arrivals);
@@ -68,7 +87,7 @@ public sealed class SameSiteFlowTests : IAsyncLifetime
     public async Task ConsumerRefusesTheSameTokenTwice()
     {
         await _world.SignInAtTopLevelAsync();
-        await _world.Page.GotoAsync(_world.Embedding.AppUrl);
+        await _world.Page.GotoAsync(_world.AppUrl);
         await Assertions.Expect(_world.Console.GetByText($"Signed in as {SsoWorld.Email}")).ToBeVisibleAsync();
         var firstArrival = Assert.Single(_world.Consumer.Arrivals);
 
@@ -78,12 +97,9 @@ public sealed class SameSiteFlowTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task LoginPageRendersOnlyInsideAllowedFrames()
+    public async Task LoginPageRendersInNoOtherSitesFrame()
     {
         var login = $"{_world.Issuer.Origin}/login";
-
-        await _world.Page.GotoAsync(_world.Embedding.FrameUrl(login));
-        await Assertions.Expect(_world.Console.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
 
         await _world.Page.GotoAsync(_world.Stranger.FrameUrl(login));
         var frame = _world.Page.Frames.Single(frame => frame != _world.Page.MainFrame);

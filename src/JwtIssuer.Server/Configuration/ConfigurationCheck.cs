@@ -1,5 +1,6 @@
 using JwtIssuer.Configuration;
 using JwtIssuer.Keys;
+using JwtIssuer.Server.AgentConsole;
 using JwtIssuer.Server.Data;
 using JwtIssuer.Server.Security;
 using JwtIssuer.Server.Sessions;
@@ -24,6 +25,7 @@ internal static class ConfigurationCheck
         Read<SignInLimitOptions>(services, failures);
         Read<MetricsOptions>(services, failures);
         Read<AuthenticationSettings>(services, failures);
+        Read<AgentConsoleOptions>(services, failures);
         Read(() => services.GetRequiredService<IOptions<JwtIssuerOptions>>().Value, failures);
         if (failures.Count == 0)
         {

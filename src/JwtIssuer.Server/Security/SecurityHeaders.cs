@@ -12,7 +12,7 @@ internal sealed class SecurityHeaders
 {
     // Our pages load only their own stylesheet. No form-action: browsers apply it to the redirects after a
     // post too, and the sign-in post ends at the consumer (POST /login, 302 /api/jwt, 302 consumer).
-    private const string PagePolicy = "default-src 'self'; object-src 'none'; base-uri 'none'";
+    public const string PagePolicy = "default-src 'self'; object-src 'none'; base-uri 'none'";
 
     // One year. Not includeSubDomains or preload: which other hosts serve HTTPS is not ours to promise.
     private const string StrictTransportSecurity = "max-age=31536000";

@@ -46,6 +46,14 @@ public sealed class IssuerApplication : WebApplicationFactory<Program>
         Assert.True(result.Succeeded, string.Join(" ", result.Errors.Select(error => error.Description)));
     }
 
+    /// <summary>A new security stamp, as a password change elsewhere makes: the agent's sessions go stale.</summary>
+    public async Task EndSessionsAsync(string email)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<User>>();
+        Assert.True((await users.UpdateSecurityStampAsync(await users.FindByEmailAsync(email) ?? throw new InvalidOperationException(email))).Succeeded);
+    }
+
     public async Task DisableUserAsync(string email)
     {
         await using var scope = Services.CreateAsyncScope();

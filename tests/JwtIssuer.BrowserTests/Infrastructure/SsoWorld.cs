@@ -18,8 +18,9 @@ public enum Upstream
 }
 
 /// <summary>
-/// One deployment of the flow: the issuer on localhost, the reference consumer on 127.0.0.1, the embedding app
-/// on localhost (same site as the issuer) or on 127.0.0.2 (a third site), and a fresh Chromium profile.
+/// One deployment of the flow: the issuer on localhost, the reference consumer on 127.0.0.1, and a fresh Chromium
+/// profile. The page that embeds the console is the issuer's own <c>/console</c> (same site), or a test app on
+/// 127.0.0.2 (a third site, which <c>/console</c> cannot be).
 /// </summary>
 public sealed class SsoWorld : IAsyncDisposable
 {
@@ -31,7 +32,7 @@ public sealed class SsoWorld : IAsyncDisposable
 
     public const string ProviderName = "Example SSO";
 
-    private SsoWorld(ReferenceConsumer consumer, EmbeddingApp embedding, EmbeddingApp stranger, IssuerApplication issuer, TestIdentityProvider? provider)
+    private SsoWorld(ReferenceConsumer consumer, EmbeddingApp? embedding, EmbeddingApp stranger, IssuerApplication issuer, TestIdentityProvider? provider)
     {
         Consumer = consumer;
         Embedding = embedding;
@@ -45,8 +46,11 @@ public sealed class SsoWorld : IAsyncDisposable
 
     public ReferenceConsumer Consumer { get; }
 
-    /// <summary>The app that embeds the console and is listed in Session:FrameAncestors.</summary>
-    public EmbeddingApp Embedding { get; }
+    /// <summary>On a third site: the app that embeds the console and is listed in Session:FrameAncestors; else none.</summary>
+    public EmbeddingApp? Embedding { get; }
+
+    /// <summary>The page an agent opens to work: the issuer's <c>/console</c>, or the third-site app's page.</summary>
+    public string AppUrl => Embedding?.AppUrl ?? Issuer.Origin + "/console";
 
     /// <summary>A page on a site that is not allowed to frame the issuer.</summary>
     public EmbeddingApp Stranger { get; }
@@ -58,7 +62,7 @@ public sealed class SsoWorld : IAsyncDisposable
     /// <summary>The consumer's agent console inside the embedding app's iframe.</summary>
     public IFrameLocator Console => Page.FrameLocator("#console");
 
-    /// <param name="embeddingHost"><see cref="Sites.IssuerHost"/> (same site) or <see cref="Sites.ThirdHost"/> (cross site).</param>
+    /// <param name="embeddingHost"><see cref="Sites.IssuerHost"/> (same site: <c>/console</c>) or <see cref="Sites.ThirdHost"/> (cross site).</param>
     /// <param name="crossSite">The issuer's Session:CrossSite setting.</param>
     /// <param name="upstream">Whether an OpenID Connect provider signs agents in too (as <see cref="Email"/>).</param>
     public static async Task<SsoWorld> StartAsync(string embeddingHost, bool crossSite, Upstream upstream = Upstream.None)
@@ -66,7 +70,7 @@ public sealed class SsoWorld : IAsyncDisposable
         var (playwright, browser) = await Chromium.LaunchAsync();
         var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         var consumer = await ReferenceConsumer.StartAsync(secret);
-        var embedding = await EmbeddingApp.StartAsync(embeddingHost, () => consumer.ConsoleUrl);
+        var embedding = embeddingHost == Sites.IssuerHost ? null : await EmbeddingApp.StartAsync(embeddingHost, () => consumer.ConsoleUrl);
         var stranger = await EmbeddingApp.StartAsync(embeddingHost == Sites.ThirdHost ? "127.0.0.3" : Sites.ThirdHost, () => consumer.ConsoleUrl);
         var issuer = new IssuerApplication(new Dictionary<string, string?>
         {
@@ -74,9 +78,14 @@ public sealed class SsoWorld : IAsyncDisposable
             ["JwtIssuer:Consumers:comm100:SigningKey"] = "comm100",
             ["JwtIssuer:SigningKeys:comm100:Algorithm"] = "HS256",
             ["JwtIssuer:SigningKeys:comm100:Secret"] = secret,
-            ["Session:FrameAncestors:0"] = embedding.Origin,
             ["Session:CrossSite"] = crossSite ? "true" : "false",
+            ["Console:Url"] = consumer.ConsoleUrl,
         });
+        if (embedding is not null)
+        {
+            issuer.Settings["Session:FrameAncestors:0"] = embedding.Origin;
+        }
+
         TestIdentityProvider? provider = null;
         if (upstream != Upstream.None)
         {
@@ -106,21 +115,33 @@ public sealed class SsoWorld : IAsyncDisposable
     public async Task SignInAtTopLevelAsync()
     {
         await Page.GotoAsync($"{Issuer.Origin}/login");
-        await SignInAsync(Page.GetByLabel("Email"), Page.GetByLabel("Password"), Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }));
+        await SignInOnThePageAsync();
         await Assertions.Expect(Page.GetByText($"Signed in as {Email}")).ToBeVisibleAsync();
     }
 
-    /// <summary>On the issuer's own login page at top level, "Sign in with ..." and the provider's round trip.</summary>
-    public async Task SignInThroughTheProviderAtTopLevelAsync()
+    /// <summary>
+    /// Signs in through the provider on the issuer's login page (the consumer keeps no session of its own yet), then
+    /// makes the session stale (a new security stamp) and opens <c>/console</c>: its iframe shows the login page.
+    /// </summary>
+    public async Task ExpireTheSessionAfterAProviderSignInAsync()
     {
         await Page.GotoAsync($"{Issuer.Origin}/login");
         await Page.GetByRole(AriaRole.Button, new() { Name = $"Sign in with {ProviderName}" }).ClickAsync();
-        await Assertions.Expect(Page.GetByText($"Signed in as {Email}")).ToBeVisibleAsync();
+        await Assertions.Expect(Page.GetByText($"Signed in as {Email}")).ToBeVisibleAsync(new() { Timeout = 20_000 });
+
+        await Issuer.EndSessionsAsync(Email);
+        await Task.Delay(TimeSpan.FromSeconds(6)); // past the issuer's 5-second user status snapshot
+        await Page.GotoAsync(AppUrl);
+        await Assertions.Expect(Console.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
     }
+
+    /// <summary>Fills in the issuer's login form shown as the page itself.</summary>
+    public Task SignInOnThePageAsync() =>
+        SignInAsync(Page.GetByLabel("Email"), Page.GetByLabel("Password"), Page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }));
 
     /// <summary>Fills in the issuer's login form shown inside the console iframe.</summary>
     public Task SignInInsideTheIframeAsync() =>
-        SignInAsync(Console.GetByLabel("Email"), Console.GetByLabel("Password"), Console.GetByRole(AriaRole.Button, new() { Name = "Sign in" }));
+        SignInAsync(Console.GetByLabel("Email"), Console.GetByLabel("Password"), Console.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }));
 
     private static async Task SignInAsync(ILocator email, ILocator password, ILocator button)
     {
@@ -138,12 +159,16 @@ public sealed class SsoWorld : IAsyncDisposable
 
         _playwright?.Dispose();
         await Issuer.DisposeAsync();
+        if (Embedding is not null)
+        {
+            await Embedding.DisposeAsync();
+        }
+
         if (Provider is not null)
         {
             await Provider.DisposeAsync();
         }
 
-        await Embedding.DisposeAsync();
         await Stranger.DisposeAsync();
         await Consumer.DisposeAsync();
     }

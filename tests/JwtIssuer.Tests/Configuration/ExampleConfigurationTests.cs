@@ -1,4 +1,5 @@
 using JwtIssuer.Configuration;
+using JwtIssuer.Server.AgentConsole;
 using JwtIssuer.Server.Data;
 using JwtIssuer.Server.Security;
 using JwtIssuer.Server.Sessions;
@@ -36,6 +37,7 @@ public sealed class ExampleConfigurationTests
         var signInLimits = example.GetSection(SignInLimitOptions.SectionName).Get<SignInLimitOptions>(strict)!;
         var metrics = example.GetSection(MetricsOptions.SectionName).Get<MetricsOptions>(strict)!;
         var authentication = example.GetSection(AuthenticationSettings.SectionName).Get<AuthenticationSettings>(strict)!;
+        var console = example.GetSection(AgentConsoleOptions.SectionName).Get<AgentConsoleOptions>(strict)!;
 
         Assert.Equal("Comm100", issuer.Consumers["comm100"].Audience);
         Assert.Equal(["comm100-hs256", "ec-2026-11", "rsa-2026-11"], issuer.SigningKeys.Keys.Order(StringComparer.Ordinal));
@@ -46,6 +48,7 @@ public sealed class ExampleConfigurationTests
         Assert.Equal(9464, metrics.Port);
         Assert.Equal(["openid", "profile", "email"], authentication.OpenIdConnect!.EffectiveScopes);
         Assert.Equal("comm100-agents", authentication.OpenIdConnect.RequiredClaim!.Value);
+        Assert.NotNull(console.ConsoleUri);
     }
 
     [Fact]

@@ -54,6 +54,9 @@ public sealed class StartupValidationTests
         { "Authentication:OpenIdConnect:EmailClaim", "preferred_username", "Authentication:OpenIdConnect:EmailClaim is 'preferred_username', but email_verified vouches only for the email claim" },
         { "Authentication:OpenIdConnect:RequireVerifiedEmail", "false", "Authentication:OpenIdConnect:RequireVerifiedEmail is false, so AllowedEmailDomains must list" },
         { "Authentication:OpenIdConnect:CreateUsers", "true", "Authentication:OpenIdConnect:CreateUsers is true with neither AllowedEmailDomains nor RequiredClaim" },
+        { "Console:Url", "http://dash11.comm100.io/agentconsole", "Console:Url 'http://dash11.comm100.io/agentconsole' is not an absolute https URL" },
+        { "Console:Url", "/agentconsole", "Console:Url '/agentconsole' is not an absolute https URL" },
+        { "Console:ScriptUrl", "https://static.comm100.io/console.js", "Console:ScriptUrl is not supported" },
         { "Authentication:LocalAccounts", "false", "Authentication:LocalAccounts is false but Authentication:OpenIdConnect is not configured" },
     };
 

@@ -1,0 +1,20 @@
+namespace JwtIssuer.Server.AgentConsole;
+
+/// <summary>The <c>Console</c> configuration section: the Comm100 agent console that <c>/console</c> shows.</summary>
+public sealed class AgentConsoleOptions
+{
+    public const string SectionName = "Console";
+
+    /// <summary>The agent console's URL (https; http only on a loopback host, for testing). Unset: no <c>/console</c> page.</summary>
+    public string? Url { get; set; }
+
+    /// <summary>Comm100's embedded-console script. Not supported: its interface is not documented where this service is built.</summary>
+    public string? ScriptUrl { get; set; }
+
+    /// <summary>The console URL parsed, or null when none is configured (or it is invalid, which start-up reports).</summary>
+    public Uri? ConsoleUri => Url is { Length: > 0 } && Uri.TryCreate(Url, UriKind.Absolute, out var uri) && IsAllowed(uri) ? uri : null;
+
+    /// <summary>https, or http on a loopback host; no user info.</summary>
+    public static bool IsAllowed(Uri uri) =>
+        (uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback)) && uri.UserInfo.Length == 0;
+}

@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Options;
+
+namespace JwtIssuer.Server.AgentConsole;
+
+internal sealed class AgentConsoleOptionsValidator : IValidateOptions<AgentConsoleOptions>
+{
+    public ValidateOptionsResult Validate(string? name, AgentConsoleOptions options)
+    {
+        var errors = new List<string>();
+        if (options.Url is { Length: > 0 } url && options.ConsoleUri is null)
+        {
+            errors.Add($"Console:Url '{url}' is not an absolute https URL (http only on a loopback host, for testing). Use the address of Comm100's agent console.");
+        }
+
+        if (!string.IsNullOrEmpty(options.ScriptUrl))
+        {
+            errors.Add("Console:ScriptUrl is not supported: Comm100's embedded-console script is not built in. Set Console:Url to the agent console's address instead.");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}
