@@ -94,9 +94,14 @@ internal static class SessionSetup
         // Plain-http cookies only for local development; a partitioned cookie must be Secure in any case.
         cookie.SecurePolicy = environment.IsDevelopment() && !session.CrossSite ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
         cookie.SameSite = session.CrossSite ? SameSiteMode.None : SameSiteMode.Lax;
+        PartitionWhenCrossSite(cookie, session);
+    }
+
+    /// <summary>CHIPS: with <c>Session:CrossSite</c>, a cross-site iframe gets this cookie in a jar keyed by the embedding site.</summary>
+    public static void PartitionWhenCrossSite(CookieBuilder cookie, AgentSessionOptions session)
+    {
         if (session.CrossSite && !cookie.Extensions.Contains("Partitioned"))
         {
-            // CHIPS: a cross-site iframe gets this cookie in a jar keyed by the embedding site.
             cookie.Extensions.Add("Partitioned");
         }
     }

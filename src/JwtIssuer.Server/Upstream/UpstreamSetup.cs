@@ -53,7 +53,7 @@ internal static partial class UpstreamSetup
                 options.Cookie.HttpOnly = true;
                 options.Cookie.SecurePolicy = CookieSecurePolicy.Always;
                 options.Cookie.SameSite = SameSiteMode.None;
-                PartitionWhenCrossSite(options.Cookie, session.Value);
+                SessionSetup.PartitionWhenCrossSite(options.Cookie, session.Value);
                 options.ExpireTimeSpan = TimeSpan.FromMinutes(10);
                 options.SlidingExpiration = false;
             });
@@ -91,8 +91,8 @@ internal static partial class UpstreamSetup
                 options.CallbackPath = OpenIdConnectSettings.CallbackPath;
                 options.SignInScheme = CookieScheme;
                 options.TimeProvider = time;
-                PartitionWhenCrossSite(options.CorrelationCookie, session.Value);
-                PartitionWhenCrossSite(options.NonceCookie, session.Value);
+                SessionSetup.PartitionWhenCrossSite(options.CorrelationCookie, session.Value);
+                SessionSetup.PartitionWhenCrossSite(options.NonceCookie, session.Value);
                 options.Scope.Clear();
                 foreach (var scope in oidc.EffectiveScopes)
                 {
@@ -120,14 +120,6 @@ internal static partial class UpstreamSetup
                 options.Events.OnAccessDenied = context => FailAsync(context, "the provider refused or the agent cancelled");
             });
         return builder;
-    }
-
-    private static void PartitionWhenCrossSite(CookieBuilder cookie, AgentSessionOptions session)
-    {
-        if (session.CrossSite && !cookie.Extensions.Contains("Partitioned"))
-        {
-            cookie.Extensions.Add("Partitioned");
-        }
     }
 
     /// <summary>The client secret, from the setting or the file; a file that cannot be read is a configuration error.</summary>
