@@ -1,18 +1,26 @@
 using System.Text.Encodings.Web;
+using JwtIssuer.Endpoints;
 using JwtIssuer.Tokens;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace JwtIssuer.Server.Development;
 
 /// <summary>
-/// <c>GET /dev/consumer</c>, Development only: stands in for Comm100's consumer URL so the quickstart can be
-/// watched end to end. It verifies the token as <c>jwt-issuer token verify</c> does and shows its header and claims.
+/// Development only, so the quickstart can be watched end to end: <c>GET /dev/console</c> stands in for Comm100's
+/// agent console (what <c>/console</c> frames in Development): it sends its frame to <c>/api/jwt</c>, as Comm100
+/// does. <c>GET /dev/consumer</c> stands in for Comm100's consumer URL: it verifies the token as
+/// <c>jwt-issuer token verify</c> does and shows its header and claims.
 /// </summary>
 internal static class DevelopmentConsumer
 {
     public static IEndpointRouteBuilder MapDevelopmentConsumer(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/dev/consumer", ShowAsync).ExcludeFromDescription();
+        endpoints.MapGet("/dev/console", (HttpRequest request) =>
+        {
+            var consumer = $"{request.Scheme}://{request.Host}/dev/consumer?relayState=dev-console";
+            return TypedResults.Redirect($"{JwtEndpoint.Route}?redirect_url={Uri.EscapeDataString(consumer)}");
+        }).ExcludeFromDescription();
         return endpoints;
     }
 

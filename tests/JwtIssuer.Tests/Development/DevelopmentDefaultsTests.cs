@@ -34,6 +34,7 @@ public sealed partial class DevelopmentDefaultsTests : IDisposable
             ["XDG_DATA_HOME"] = null,
             ["JwtIssuer__Issuer"] = $"http://localhost:{port}",
             ["JwtIssuer__Consumers__local__RedirectUrls__0"] = consumer,
+            ["Console__Url"] = $"http://localhost:{port}/dev/console",
         };
 
         string password;
@@ -56,6 +57,13 @@ public sealed partial class DevelopmentDefaultsTests : IDisposable
 
             Assert.Contains("Token verified", page, StringComparison.Ordinal);
             Assert.Contains("demo@example.com", page, StringComparison.Ordinal);
+
+            // /console frames the stand-in console, which starts the same journey.
+            var console = await client.GetStringAsync("/console");
+            Assert.Contains($"src=\"http://localhost:{port}/dev/console\"", console, StringComparison.Ordinal);
+            var fromConsole = await client.GetAsync("/dev/console");
+            Assert.Equal($"/api/jwt?redirect_url={Uri.EscapeDataString(consumer + "?relayState=dev-console")}", fromConsole.Headers.Location!.OriginalString);
+            Assert.StartsWith(consumer + "?relayState=dev-console&jwt=", (await client.GetAsync(fromConsole.Headers.Location)).Headers.Location!.OriginalString, StringComparison.Ordinal);
         }
 
         var secret = Path.Combine(_directory, ".local", "share", "jwt-issuer", "development-hs256.secret");
@@ -79,6 +87,7 @@ public sealed partial class DevelopmentDefaultsTests : IDisposable
         var client = app.CreateBrowserClient();
 
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/dev/consumer?jwt=x")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/dev/console")).StatusCode);
         var demo = await JwtIssuerApplication.PostLoginAsync(client, "demo@example.com", "anything at all");
         Assert.Equal(HttpStatusCode.OK, demo.StatusCode);
         await Assert.ThrowsAsync<InvalidOperationException>(() => app.FindUserAsync("demo@example.com"));
