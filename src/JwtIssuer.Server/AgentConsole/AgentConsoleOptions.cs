@@ -11,8 +11,17 @@ public sealed class AgentConsoleOptions
     /// <summary>Comm100's embedded-console script. Not supported: its interface is not documented where this service is built.</summary>
     public string? ScriptUrl { get; set; }
 
+    /// <summary>
+    /// The iframe's <c>allow</c> attribute: the browser features the console may ask the agent for (the browser still
+    /// prompts). By default what a chat and call console uses: microphone, camera, screen sharing, sound, clipboard.
+    /// </summary>
+    public string Allow { get; set; } = "microphone; camera; display-capture; autoplay; clipboard-write";
+
     /// <summary>The console URL parsed, or null when none is configured (or it is invalid, which start-up reports).</summary>
     public Uri? ConsoleUri => Url is { Length: > 0 } && Uri.TryCreate(Url, UriKind.Absolute, out var uri) && IsAllowed(uri) ? uri : null;
+
+    /// <summary>The origin for a CSP source list, with the host in punycode (headers are ASCII).</summary>
+    public static string Origin(Uri uri) => uri.IsDefaultPort ? $"{uri.Scheme}://{uri.IdnHost}" : $"{uri.Scheme}://{uri.IdnHost}:{uri.Port}";
 
     /// <summary>https, or http on a loopback host; no user info.</summary>
     public static bool IsAllowed(Uri uri) =>

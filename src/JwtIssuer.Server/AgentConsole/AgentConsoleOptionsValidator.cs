@@ -1,15 +1,23 @@
+using System.Buffers;
 using Microsoft.Extensions.Options;
 
 namespace JwtIssuer.Server.AgentConsole;
 
 internal sealed class AgentConsoleOptionsValidator : IValidateOptions<AgentConsoleOptions>
 {
+    private static readonly SearchValues<char> NotInAllowList = SearchValues.Create("\"<>&\r\n");
+
     public ValidateOptionsResult Validate(string? name, AgentConsoleOptions options)
     {
         var errors = new List<string>();
         if (options.Url is { Length: > 0 } url && options.ConsoleUri is null)
         {
             errors.Add($"Console:Url '{url}' is not an absolute https URL (http only on a loopback host, for testing). Use the address of Comm100's agent console.");
+        }
+
+        if (options.Allow.AsSpan().ContainsAny(NotInAllowList))
+        {
+            errors.Add("Console:Allow is a permissions list such as \"microphone; camera; autoplay\"; it may not contain quotes, angle brackets, '&' or line breaks.");
         }
 
         if (!string.IsNullOrEmpty(options.ScriptUrl))

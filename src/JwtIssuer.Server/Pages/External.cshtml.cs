@@ -66,8 +66,9 @@ public sealed partial class ExternalModel(UpstreamSignIn upstream, IOptions<Auth
             return RedirectToPage("/Login", new { ReturnUrl = LocalOrRoot(returnUrl) });
         }
 
-        var refusal = await upstream.SignInAsync(external.Principal);
+        // Used once, whatever comes of it.
         await HttpContext.SignOutAsync(UpstreamSetup.CookieScheme);
+        var refusal = await upstream.SignInAsync(external.Principal);
         if (refusal == UpstreamRefusal.None)
         {
             return LocalRedirect(LocalOrRoot(returnUrl));

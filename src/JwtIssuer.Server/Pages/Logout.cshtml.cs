@@ -1,4 +1,6 @@
+using JwtIssuer.Server.Upstream;
 using JwtIssuer.Server.Users;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
@@ -17,6 +19,8 @@ public sealed class LogoutModel(SignInManager<User> signIn) : PageModel
     public async Task<IActionResult> OnPostAsync()
     {
         await signIn.SignOutAsync();
+        // A provider's identity still waiting for its callback goes too.
+        await HttpContext.SignOutAsync(UpstreamSetup.CookieScheme);
         return RedirectToPage("/Login");
     }
 }

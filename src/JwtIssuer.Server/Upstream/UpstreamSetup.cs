@@ -19,7 +19,9 @@ internal static partial class UpstreamSetup
 
     /// <summary>
     /// Where the handler puts the provider's identity until the callback turns it into a session: a cookie scheme of
-    /// our own, not Identity's external one, which an app sharing the key ring (<c>Session:SharedCookie</c>) could fill.
+    /// our own, not Identity's external one, so that an app's ordinary external sign-in cookie (under a shared key ring,
+    /// <c>Session:SharedCookie</c>) is not mistaken for ours. An app holding the key ring can still make any cookie; it
+    /// is trusted as this service is.
     /// </summary>
     public const string CookieScheme = "JwtIssuer.Upstream";
 

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using JwtIssuer.Server.Data;
 using JwtIssuer.Server.Users;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -26,6 +27,7 @@ public enum UpstreamRefusal
 /// </summary>
 public sealed partial class UpstreamSignIn(
     UserManager<User> users,
+    JwtIssuerDbContext database,
     SignInManager<User> signIn,
     IOptions<AuthenticationSettings> settings,
     TimeProvider time,
@@ -102,6 +104,8 @@ public sealed partial class UpstreamSignIn(
         }
         catch (DbUpdateException)
         {
+            // The failed insert stays tracked and would fail every later save of this request.
+            database.ChangeTracker.Clear();
             return await users.FindByLoginAsync(issuer, subject) is { } linked ? (linked, UpstreamRefusal.None) : (null, UpstreamRefusal.LinkedToAnother);
         }
     }
@@ -120,7 +124,10 @@ public sealed partial class UpstreamSignIn(
             user = new User { UserName = email, Email = email, EmailConfirmed = true, DisplayName = name, CreatedAt = time.GetUtcNow() };
             if (!(await users.CreateAsync(user)).Succeeded)
             {
-                return (null, UpstreamRefusal.NotProvisioned);
+                // A sign-in in another tab may have created the user a moment ago; then it has the link, or will.
+                return await users.FindByLoginAsync(issuer, subject) is { } theirs
+                    ? (theirs, UpstreamRefusal.None)
+                    : (null, await users.FindByEmailAsync(email) is null ? UpstreamRefusal.NotProvisioned : UpstreamRefusal.LinkedToAnother);
             }
         }
         else if ((await users.GetLoginsAsync(user)).Any(login => login.LoginProvider == issuer))

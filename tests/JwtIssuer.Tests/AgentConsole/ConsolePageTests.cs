@@ -47,9 +47,10 @@ public sealed class ConsolePageTests
         Assert.Contains($"<iframe id=\"console\" title=\"Comm100 agent console\" src=\"{WebUtility.HtmlEncode(ConsoleUrl).Replace("&#39;", "'", StringComparison.Ordinal)}\"", html, StringComparison.Ordinal);
         Assert.Contains("Signed in as <strong>Ann Agent</strong>", html, StringComparison.Ordinal);
         Assert.Contains("name=\"__RequestVerificationToken\"", html, StringComparison.Ordinal);
+        Assert.Contains("allow=\"microphone; camera; display-capture; autoplay; clipboard-write\"", html, StringComparison.Ordinal);
         var csp = string.Join(";", page.Headers.GetValues("Content-Security-Policy"));
-        // The console, and our own pages (sign in again, a refusal) inside its frame; nothing else.
-        Assert.Contains("frame-src 'self' https://dash11.comm100.io;", csp + ";", StringComparison.Ordinal);
+        // The console, our own pages (sign in again, a refusal) and the consumer URLs the token goes to; nothing else.
+        Assert.Equal(["'self'", "https://dash11.comm100.io", "https://ec.consumer.test", "https://rsa.consumer.test"], FrameSources(page));
         Assert.Contains("default-src 'self'", csp, StringComparison.Ordinal);
         Assert.Contains("frame-ancestors 'self'", csp, StringComparison.Ordinal);
         Assert.True(page.Headers.CacheControl!.NoStore);
@@ -67,7 +68,22 @@ public sealed class ConsolePageTests
 
         var page = await browser.GetAsync("/console");
 
-        Assert.Contains("frame-src 'self' https://dash11.comm100.io https://login.example.com;", string.Join(";", page.Headers.GetValues("Content-Security-Policy")) + ";", StringComparison.Ordinal);
+        Assert.Contains("https://login.example.com", FrameSources(page));
+    }
+
+    [Fact]
+    public async Task AnAgentWithNoNameIsShownByEmailAndAnIdnConsoleHostIsFramedInPunycode()
+    {
+        await using var app = new JwtIssuerApplication();
+        app.Settings["Console:Url"] = "https://bücher.example:8443/console";
+        await app.CreateUserAsync("agent@example.com", name: null);
+        var browser = await app.CreateSignedInClientAsync("agent@example.com");
+
+        var page = await browser.GetAsync("/console");
+
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("Signed in as <strong>agent@example.com</strong>", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("https://xn--bcher-kva.example:8443", FrameSources(page));
     }
 
     [Fact]
@@ -78,6 +94,13 @@ public sealed class ConsolePageTests
         var login = await app.CreateBrowserClient().GetAsync("/login");
 
         Assert.DoesNotContain("frame-src", string.Join(";", login.Headers.GetValues("Content-Security-Policy")), StringComparison.Ordinal);
+    }
+
+    private static string[] FrameSources(HttpResponseMessage page)
+    {
+        var directive = string.Join(";", page.Headers.GetValues("Content-Security-Policy")).Split(';')
+            .Select(part => part.Trim()).Single(part => part.StartsWith("frame-src ", StringComparison.Ordinal));
+        return [.. directive.Split(' ').Skip(1).Order(StringComparer.Ordinal)];
     }
 
     private static JwtIssuerApplication WithConsole()

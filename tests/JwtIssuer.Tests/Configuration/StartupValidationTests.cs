@@ -56,6 +56,7 @@ public sealed class StartupValidationTests
         { "Authentication:OpenIdConnect:CreateUsers", "true", "Authentication:OpenIdConnect:CreateUsers is true with neither AllowedEmailDomains nor RequiredClaim" },
         { "Console:Url", "http://dash11.comm100.io/agentconsole", "Console:Url 'http://dash11.comm100.io/agentconsole' is not an absolute https URL" },
         { "Console:Url", "/agentconsole", "Console:Url '/agentconsole' is not an absolute https URL" },
+        { "Console:Allow", "camera\" onload=\"x", "Console:Allow is a permissions list" },
         { "Console:ScriptUrl", "https://static.comm100.io/console.js", "Console:ScriptUrl is not supported" },
         { "Authentication:LocalAccounts", "false", "Authentication:LocalAccounts is false but Authentication:OpenIdConnect is not configured" },
     };

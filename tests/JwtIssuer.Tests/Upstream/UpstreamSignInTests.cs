@@ -182,6 +182,24 @@ public sealed partial class UpstreamSignInTests
         Assert.Empty(await flow.LoginsAsync(Agent));
     }
 
+    [Theory]
+    [InlineData("//evil.example/x")]
+    [InlineData("https://evil.example/x")]
+    [InlineData("/\\evil.example/x")]
+    public async Task TheCallbackAndCompleteReturnOnlyToLocalPaths(string returnUrl)
+    {
+        await using var flow = await Flow.StartAsync();
+
+        var callback = await flow.IssuerTab.GetAsync($"/login/external/callback?ReturnUrl={Uri.EscapeDataString(returnUrl)}");
+        var next = WebUtility.HtmlDecode(MetaRefresh().Match(await callback.Content.ReadAsStringAsync()).Groups[1].Value);
+        Assert.Equal("/login/external/complete?ReturnUrl=%2F", next);
+
+        // Without the provider's identity, complete sends the browser to sign in, and only ever locally.
+        var complete = await flow.IssuerTab.GetAsync($"/login/external/complete?ReturnUrl={Uri.EscapeDataString(returnUrl)}");
+        Assert.Equal(HttpStatusCode.Redirect, complete.StatusCode);
+        Assert.Equal("/login?ReturnUrl=%2F", complete.Headers.Location!.OriginalString);
+    }
+
     private static void CreatingUsersAtExampleCom(Dictionary<string, string?> settings)
     {
         settings["Authentication:OpenIdConnect:CreateUsers"] = "true";
