@@ -20,9 +20,6 @@ public sealed class AgentConsoleOptions
     /// <summary>The console URL parsed, or null when none is configured (or it is invalid, which start-up reports).</summary>
     public Uri? ConsoleUri => Url is { Length: > 0 } && Uri.TryCreate(Url, UriKind.Absolute, out var uri) && IsAllowed(uri) ? uri : null;
 
-    /// <summary>The origin for a CSP source list, with the host in punycode (headers are ASCII).</summary>
-    public static string Origin(Uri uri) => uri.IsDefaultPort ? $"{uri.Scheme}://{uri.IdnHost}" : $"{uri.Scheme}://{uri.IdnHost}:{uri.Port}";
-
     /// <summary>https, or http on a loopback host; no user info.</summary>
     public static bool IsAllowed(Uri uri) =>
         (uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback)) && uri.UserInfo.Length == 0;

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using JwtIssuer.Redirects;
 using JwtIssuer.Server.AgentConsole;
 using JwtIssuer.Server.Security;
+using JwtIssuer.Server.Sessions;
 using JwtIssuer.Server.Upstream;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -45,11 +46,11 @@ public sealed class ConsoleModel(IOptions<AgentConsoleOptions> options, IOptions
         // refusal), the consumer URLs the token goes to (Comm100 may serve them from another host than the console)
         // and, when there is one, the OpenID Connect provider's sign-in page; nothing else. Everything else as on
         // every page (SecurityHeaders adds frame-ancestors).
-        var sources = new List<string> { "'self'", AgentConsoleOptions.Origin(console) };
+        var sources = new List<string> { "'self'", FrameAncestors.Origin(console) };
         sources.AddRange(consumers.ConsumerOrigins);
         if (authentication.Value.OpenIdConnect?.Authority is { } authority && Uri.TryCreate(authority, UriKind.Absolute, out var provider))
         {
-            sources.Add(AgentConsoleOptions.Origin(provider));
+            sources.Add(FrameAncestors.Origin(provider));
         }
 
         Response.Headers.ContentSecurityPolicy = $"{SecurityHeaders.PagePolicy}; frame-src {string.Join(' ', sources.Distinct(StringComparer.OrdinalIgnoreCase))}";

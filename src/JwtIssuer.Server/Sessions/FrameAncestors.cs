@@ -25,6 +25,13 @@ internal sealed class FrameAncestors
     /// <summary>The origin (<c>scheme://host[:port]</c>) of an absolute http(s) URL, or null.</summary>
     public static string? ToOrigin(string url) =>
         Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp) && uri.UserInfo.Length == 0
-            ? uri.GetLeftPart(UriPartial.Authority)
+            ? Origin(uri)
             : null;
+
+    /// <summary>A URI's origin for a CSP source list, the host in punycode (header values are ASCII), IPv6 in brackets.</summary>
+    public static string Origin(Uri uri)
+    {
+        var host = uri.HostNameType == UriHostNameType.IPv6 ? uri.Host : uri.IdnHost;
+        return uri.IsDefaultPort ? $"{uri.Scheme}://{host}" : $"{uri.Scheme}://{host}:{uri.Port}";
+    }
 }
