@@ -4,8 +4,6 @@ namespace JwtIssuer.Server.AgentConsole;
 
 internal static class AgentConsoleSetup
 {
-    public const string Path = "/console";
-
     /// <summary><c>Console:*</c>: the agent console page, <c>/console</c>.</summary>
     public static IHostApplicationBuilder AddAgentConsole(this IHostApplicationBuilder builder)
     {

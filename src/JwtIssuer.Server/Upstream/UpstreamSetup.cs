@@ -15,8 +15,6 @@ internal static partial class UpstreamSetup
     /// <summary>The authentication scheme, and the login provider name upstream identities are linked under.</summary>
     public const string Scheme = "oidc";
 
-    public const string LoginPath = "/login/external";
-
     /// <summary>
     /// Where the handler puts the provider's identity until the callback turns it into a session: a cookie scheme of
     /// our own, not Identity's external one, so that an app's ordinary external sign-in cookie (under a shared key ring,

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Linq.Expressions;
 using JwtIssuer.Server.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -21,6 +22,9 @@ internal sealed class UserStatusSnapshot(IServiceScopeFactory scopes, TimeProvid
 {
     public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(5);
 
+    /// <summary>The one projection every read uses, translated to SQL.</summary>
+    private static readonly Expression<Func<User, UserStatus>> StatusOf = user => new UserStatus(user.IsDisabled, user.LockoutEnd, user.SecurityStamp);
+
     private readonly SemaphoreSlim _reading = new(1, 1);
     private Snapshot? _current;
 
@@ -36,7 +40,7 @@ internal sealed class UserStatusSnapshot(IServiceScopeFactory scopes, TimeProvid
         await using var scope = scopes.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<JwtIssuerDbContext>().Users
             .Where(user => user.Id == id)
-            .Select(user => new UserStatus(user.IsDisabled, user.LockoutEnd, user.SecurityStamp))
+            .Select(StatusOf)
             .SingleOrDefaultAsync(cancellationToken);
     }
 
@@ -55,7 +59,7 @@ internal sealed class UserStatusSnapshot(IServiceScopeFactory scopes, TimeProvid
         await using var scope = scopes.CreateAsyncScope();
         var matches = await scope.ServiceProvider.GetRequiredService<JwtIssuerDbContext>().Users
             .Where(user => user.NormalizedEmail == normalizedEmail)
-            .Select(user => new UserStatus(user.IsDisabled, user.LockoutEnd, user.SecurityStamp))
+            .Select(StatusOf)
             .Take(2)
             .ToListAsync(cancellationToken);
         return matches.Count == 1 ? matches[0] : null;
