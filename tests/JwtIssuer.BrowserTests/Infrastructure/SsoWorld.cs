@@ -92,10 +92,7 @@ public sealed class SsoWorld : IAsyncDisposable
             provider = await TestIdentityProvider.StartAsync(
                 new Uri(issuer.Origin + "/signin-oidc"), issuer.DataDirectory, host: Sites.ProviderHost, refuseFraming: upstream == Upstream.RefusesFraming);
             provider.NextUser = new UpstreamUser("upstream-agent", Email);
-            issuer.Settings["Authentication:OpenIdConnect:Authority"] = provider.Authority.ToString();
-            issuer.Settings["Authentication:OpenIdConnect:ClientId"] = TestIdentityProvider.ClientId;
-            issuer.Settings["Authentication:OpenIdConnect:ClientSecret"] = TestIdentityProvider.ClientSecret;
-            issuer.Settings["Authentication:OpenIdConnect:DisplayName"] = ProviderName;
+            provider.ConfigureIssuer(issuer.Settings, ProviderName);
         }
 
         issuer.StartServer();

@@ -41,6 +41,15 @@ public sealed class TestIdentityProvider : IAsyncDisposable
 
     public UpstreamUser? NextUser { get; set; }
 
+    /// <summary>The issuer's <c>Authentication:OpenIdConnect</c> settings for this provider and its client.</summary>
+    public void ConfigureIssuer(IDictionary<string, string?> settings, string displayName)
+    {
+        settings["Authentication:OpenIdConnect:Authority"] = Authority.ToString();
+        settings["Authentication:OpenIdConnect:ClientId"] = ClientId;
+        settings["Authentication:OpenIdConnect:ClientSecret"] = ClientSecret;
+        settings["Authentication:OpenIdConnect:DisplayName"] = displayName;
+    }
+
     /// <param name="redirectUri">The issuer's callback, registered for the client.</param>
     /// <param name="dataDirectory">Where the provider's own SQLite file lives.</param>
     /// <param name="issuerPath">Tokens name this path on the provider as their issuer, instead of the root (a wrong-issuer test).</param>

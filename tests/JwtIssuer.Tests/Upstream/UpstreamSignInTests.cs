@@ -257,10 +257,7 @@ public sealed partial class UpstreamSignInTests
         {
             var issuer = new JwtIssuerApplication();
             var provider = await TestIdentityProvider.StartAsync(new Uri("https://localhost" + CallbackPath), issuer.DataDirectory, issuerPath);
-            issuer.Settings["Authentication:OpenIdConnect:Authority"] = provider.Authority.ToString();
-            issuer.Settings["Authentication:OpenIdConnect:ClientId"] = TestIdentityProvider.ClientId;
-            issuer.Settings["Authentication:OpenIdConnect:ClientSecret"] = TestIdentityProvider.ClientSecret;
-            issuer.Settings["Authentication:OpenIdConnect:DisplayName"] = "Example SSO";
+            provider.ConfigureIssuer(issuer.Settings, "Example SSO");
             configure?.Invoke(issuer.Settings);
             return new Flow(issuer, provider, ownsServers: true);
         }
