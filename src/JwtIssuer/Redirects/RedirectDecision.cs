@@ -1,16 +1,48 @@
 namespace JwtIssuer.Redirects;
 
-/// <summary>The outcome of checking a <c>redirect_url</c>: the consumer it belongs to, or why it was refused.</summary>
-public readonly record struct RedirectDecision(RedirectRejection Rejection, string? Consumer, string? Url)
+/// <summary>
+/// The outcome of checking a <c>redirect_url</c>: the consumer it belongs to, or why it was refused.
+/// Only <see cref="RedirectPolicy"/> can produce an allowed decision: a token goes wherever one points.
+/// </summary>
+public sealed class RedirectDecision
 {
+    // One refusal per reason, made once: refusing a hostile link allocates nothing.
+    private static readonly RedirectDecision[] Refusals =
+        [.. Enum.GetValues<RedirectRejection>().Select(reason => new RedirectDecision(reason, null, null, null))];
+
+    private RedirectDecision(RedirectRejection rejection, string? consumer, string? url, string? host)
+    {
+        Rejection = rejection;
+        Consumer = consumer;
+        Url = url;
+        Host = host;
+    }
+
+    /// <summary>Why the URL was refused; <see cref="RedirectRejection.None"/> when it was allowed.</summary>
+    public RedirectRejection Rejection { get; }
+
+    /// <summary>The consumer whose allowlist the URL matched; null when refused.</summary>
+    public string? Consumer { get; }
+
+    /// <summary>The allowed URL exactly as it arrived; null when refused.</summary>
+    public string? Url { get; }
+
     /// <summary>The host of an allowed URL, as it arrived (for the audit trail).</summary>
-    public string? Host { get; init; }
+    public string? Host { get; }
 
     /// <summary>True when the URL is on a consumer's allowlist.</summary>
     public bool IsAllowed => Rejection == RedirectRejection.None;
 
     /// <summary>A decision that refuses for this reason.</summary>
-    public static RedirectDecision Reject(RedirectRejection reason) => new(reason, null, null);
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="reason"/> is <see cref="RedirectRejection.None"/>, which is not a refusal.</exception>
+    public static RedirectDecision Reject(RedirectRejection reason) =>
+        reason != RedirectRejection.None && (int)reason >= 0 && (int)reason < Refusals.Length
+            ? Refusals[(int)reason]
+            : throw new ArgumentOutOfRangeException(nameof(reason), reason, "Only the redirect policy decides that a URL is allowed.");
+
+    /// <summary>An allowed decision; called by <see cref="RedirectPolicy"/> only, once a rule matched.</summary>
+    internal static RedirectDecision Allow(string consumer, string url, string host) =>
+        new(RedirectRejection.None, consumer, url, host);
 
     /// <summary>The message shown to whoever followed the link.</summary>
     public string Explanation => Rejection switch

@@ -115,7 +115,7 @@ public sealed class RedirectPolicy
         {
             if (rule.Matches(scheme, host, uri.Port, path))
             {
-                return new RedirectDecision(RedirectRejection.None, rule.Consumer, url) { Host = host };
+                return RedirectDecision.Allow(rule.Consumer, url, host);
             }
         }
 

@@ -204,4 +204,20 @@ public sealed class RedirectPolicyTests
     {
         Assert.Equal(expected, RedirectPolicy.AppendToken(url, "T"));
     }
+
+    [Fact]
+    public void NothingButThePolicyCanMakeAnAllowedDecision()
+    {
+        var type = typeof(RedirectDecision);
+
+        // No public constructor, no default value of a struct, no other public way to an allowed decision.
+        Assert.False(type.IsValueType);
+        Assert.Empty(type.GetConstructors(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance));
+        Assert.All(type.GetMethods(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+            .Where(method => method.ReturnType == type), method => Assert.Equal(nameof(RedirectDecision.Reject), method.Name));
+        Assert.Throws<ArgumentOutOfRangeException>(() => RedirectDecision.Reject(RedirectRejection.None));
+        Assert.Throws<ArgumentOutOfRangeException>(() => RedirectDecision.Reject((RedirectRejection)(-1)));
+        Assert.All(Enum.GetValues<RedirectRejection>().Where(reason => reason != RedirectRejection.None),
+            reason => Assert.False(RedirectDecision.Reject(reason).IsAllowed));
+    }
 }
