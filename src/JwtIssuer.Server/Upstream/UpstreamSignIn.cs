@@ -23,7 +23,8 @@ public enum UpstreamRefusal
 /// <summary>
 /// Turns the provider's ID token claims into a session here: checks them against <c>Authentication:OpenIdConnect</c>,
 /// finds the local user linked to the provider's subject (or links, or creates, one by email), and signs that user in
-/// as the password form would, so <c>users disable</c>, lockout and the security stamp keep working.
+/// as the password form would, so <c>users disable</c> and the security stamp keep working. A lockout does not stop it:
+/// the lockout is there to stop password guessing, and the provider proved this sign-in.
 /// </summary>
 public sealed partial class UpstreamSignIn(
     UserManager<User> users,
@@ -64,7 +65,7 @@ public sealed partial class UpstreamSignIn(
             }
         }
 
-        if (!await signIn.CanSignInAsync(user) || await users.IsLockedOutAsync(user))
+        if (!await signIn.CanSignInAsync(user))
         {
             return Refused(UpstreamRefusal.CannotSignIn, subject, email);
         }

@@ -7,19 +7,22 @@ using Microsoft.Extensions.Options;
 namespace JwtIssuer.Server.Users;
 
 /// <summary>
-/// A token only for a user who exists, is not disabled or locked out, and whose session was issued under the current
-/// security stamp (a new password or <c>users disable</c> changes it), as of at most
-/// <see cref="UserStatusSnapshot.MaxAge"/> ago on this instance. A session cookie alone is never enough for a token.
-/// A stale session (the stamp changed, the user is gone) is sent to sign in again; a disabled or locked-out user is refused.
+/// A token only for a user who exists, is not disabled, and whose session was issued under the current security stamp
+/// (a new password or <c>users disable</c> changes it), as of at most <see cref="UserStatusSnapshot.MaxAge"/> ago on
+/// this instance. A session cookie alone is never enough for a token. A stale session (the stamp changed, the user is
+/// gone) is sent to sign in again; a disabled user is refused.
 /// </summary>
 /// <remarks>
+/// A lockout is not checked here. It exists to stop password guessing, and anyone who knows an agent's email can
+/// trigger it with five wrong passwords; if it also refused the agent's session, a stranger could cut a whole contact
+/// centre off Comm100, one email at a time. So a session proven before the lockout keeps getting tokens, and the
+/// lockout stops new password sign-ins only.
 /// With <c>Session:SharedCookie</c>, a session the sharing app made carries the app's user id and stamp, not ours: it
-/// gets a token when its email belongs to exactly one user here who is neither disabled nor locked out, and is refused
-/// otherwise. The users here are then the list of agents; the app vouches for the email and keeps its sessions current.
+/// gets a token when its email belongs to exactly one user here who is not disabled, and is refused otherwise. The
+/// users here are then the list of agents; the app vouches for the email and keeps its sessions current.
 /// </remarks>
 internal sealed class ActiveUserAccessPolicy(
     UserStatusSnapshot users,
-    TimeProvider time,
     ILookupNormalizer normalizer,
     IOptions<IdentityOptions> identity,
     IOptions<AgentSessionOptions> session) : ITokenAccessPolicy
@@ -40,7 +43,7 @@ internal sealed class ActiveUserAccessPolicy(
             return TokenAccess.SignInAgain;
         }
 
-        if (IsBarred(status))
+        if (status.IsDisabled)
         {
             return TokenAccess.Deny();
         }
@@ -58,8 +61,6 @@ internal sealed class ActiveUserAccessPolicy(
             return TokenAccess.Deny(NotAnAgentMessage);
         }
 
-        return IsBarred(status) ? TokenAccess.Deny() : TokenAccess.Allow;
+        return status.IsDisabled ? TokenAccess.Deny() : TokenAccess.Allow;
     }
-
-    private bool IsBarred(UserStatus status) => status.IsDisabled || (status.LockoutEnd is { } end && end > time.GetUtcNow());
 }

@@ -20,8 +20,8 @@ public sealed class AgentSignIn(SignInManager<User> signIn, UserManager<User> us
         if (user is null || user.IsDisabled || user.PasswordHash is null || await users.IsLockedOutAsync(user))
         {
             // Identity would answer these before hashing; burn the same time on a hash that matches nothing. A user
-            // with no password here (one who signs in through a provider or a shared cookie) is never locked out by
-            // wrong passwords, which would otherwise refuse their tokens too.
+            // with no password here (one who signs in through a provider or a shared cookie) has no password to guess,
+            // so wrong ones typed in its name are not counted towards a lockout.
             hasher.VerifyHashedPassword(user ?? new User(), DummyHash.Value, password);
             return false;
         }

@@ -5,8 +5,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace JwtIssuer.Server.Users;
 
-/// <summary>What a token request needs to know of a user: disabled, locked until, and the current security stamp.</summary>
-internal sealed record UserStatus(bool IsDisabled, DateTimeOffset? LockoutEnd, string? SecurityStamp);
+/// <summary>What a token request needs to know of a user: disabled, and the current security stamp.</summary>
+internal sealed record UserStatus(bool IsDisabled, string? SecurityStamp);
 
 /// <summary>
 /// Every user's <see cref="UserStatus"/>, read with one query and kept for at most <see cref="MaxAge"/>, so a
@@ -15,7 +15,7 @@ internal sealed record UserStatus(bool IsDisabled, DateTimeOffset? LockoutEnd, s
 /// </summary>
 /// <remarks>
 /// Per-user caching would not help a storm, where every request is a different user; one snapshot does. The price:
-/// a user disabled, locked out or given a new password may still receive tokens for up to <see cref="MaxAge"/>
+/// a user disabled or given a new password may still receive tokens for up to <see cref="MaxAge"/>
 /// on each instance. The throughput this buys is in docs/performance.md.
 /// </remarks>
 internal sealed class UserStatusSnapshot(IServiceScopeFactory scopes, TimeProvider time) : IDisposable
@@ -23,7 +23,7 @@ internal sealed class UserStatusSnapshot(IServiceScopeFactory scopes, TimeProvid
     public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(5);
 
     /// <summary>The one projection every read uses, translated to SQL.</summary>
-    private static readonly Expression<Func<User, UserStatus>> StatusOf = user => new UserStatus(user.IsDisabled, user.LockoutEnd, user.SecurityStamp);
+    private static readonly Expression<Func<User, UserStatus>> StatusOf = user => new UserStatus(user.IsDisabled, user.SecurityStamp);
 
     private readonly SemaphoreSlim _reading = new(1, 1);
     private Snapshot? _current;
@@ -86,7 +86,7 @@ internal sealed class UserStatusSnapshot(IServiceScopeFactory scopes, TimeProvid
             var readAt = time.GetUtcNow();
             await using var scope = scopes.CreateAsyncScope();
             var users = await scope.ServiceProvider.GetRequiredService<JwtIssuerDbContext>().Users
-                .Select(user => new { user.Id, user.NormalizedEmail, Status = new UserStatus(user.IsDisabled, user.LockoutEnd, user.SecurityStamp) })
+                .Select(user => new { user.Id, user.NormalizedEmail, Status = new UserStatus(user.IsDisabled, user.SecurityStamp) })
                 .ToListAsync(cancellationToken);
 
             // Identity keeps emails unique; should two users share one all the same, neither is found by it.

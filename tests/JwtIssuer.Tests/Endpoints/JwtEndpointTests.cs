@@ -162,6 +162,28 @@ public abstract class JwtEndpointTests(string provider) : IDisposable
         Assert.Null(response.Headers.Location);
     }
 
+    [Fact]
+    public async Task ShowsErrorsInTheSitesOwnLayout()
+    {
+        var client = _app.CreateBrowserClient();
+        client.DefaultRequestHeaders.Accept.ParseAdd("text/html,application/xhtml+xml;q=0.9,*/*;q=0.8");
+
+        var login = await (await client.GetAsync("/login")).Content.ReadAsStringAsync();
+        var error = await client.GetAsync(JwtUrl("https://evil.com/"));
+        var page = await error.Content.ReadAsStringAsync();
+
+        // Everything around the page's own content (head, stylesheet, body) is the login page's.
+        Assert.Equal(Layout(login), Layout(page));
+        Assert.Contains("<title>This sign-in link is not valid", page, StringComparison.Ordinal);
+        Assert.Contains("<h1>This sign-in link is not valid</h1>", page, StringComparison.Ordinal);
+        // Its stylesheet may load: the page policy, not one that refuses everything.
+        Assert.StartsWith("default-src 'self'", error.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+        Assert.Equal("no-store", error.Headers.CacheControl?.ToString());
+
+        static string Layout(string html) =>
+            System.Text.RegularExpressions.Regex.Replace(html, "<title>.*?</title>|<main>.*</main>", string.Empty, System.Text.RegularExpressions.RegexOptions.Singleline);
+    }
+
     [Theory]
     [InlineData("/api/jwt")]
     [InlineData("/api/jwt?redirect_url=")]
@@ -211,14 +233,58 @@ public abstract class JwtEndpointTests(string provider) : IDisposable
     }
 
     [Fact]
-    public async Task RefusesLockedOutUserWith403()
+    public async Task KeepsIssuingToASessionProvenBeforeALockout()
+    {
+        await _app.CreateUserAsync("agent@example.com");
+        var agent = await _app.CreateSignedInClientAsync("agent@example.com");
+
+        // Anyone who knows the agent's email types wrong passwords until the account locks.
+        var stranger = _app.CreateBrowserClient();
+        for (var attempt = 0; attempt < UsersSetup.MaxFailedAccessAttempts; attempt++)
+        {
+            await PostLoginAsync(stranger, "agent@example.com", "not the password at all");
+        }
+
+        Assert.True((await _app.FindUserAsync("agent@example.com")).LockoutEnd > _app.Time.GetUtcNow());
+        _app.Time.Advance(UserStatusSnapshot.MaxAge);
+
+        // The lockout stops password sign-in, even with the right password...
+        Assert.Equal(HttpStatusCode.OK, (await PostLoginAsync(_app.CreateBrowserClient(), "agent@example.com", DefaultPassword)).StatusCode);
+        // ...but the agent's earlier session keeps getting tokens: a stranger cannot cut off anyone's SSO.
+        var response = await agent.GetAsync(JwtUrl(Comm100Url));
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        await TokenAssert.VerifiedAsync(TokenAssert.TokenFrom(response.Headers.Location!), TokenAssert.Hs256Key, "Comm100", _app.Time.GetUtcNow());
+    }
+
+    [Fact]
+    public async Task RefusesADisabledUserWhoIsAlsoLockedOut()
     {
         await _app.CreateUserAsync("agent@example.com");
         var client = await _app.CreateSignedInClientAsync("agent@example.com");
-        await _app.UpdateUserAsync("agent@example.com", user => user.LockoutEnd = _app.Time.GetUtcNow().AddMinutes(5));
+        await _app.UpdateUserAsync("agent@example.com", user =>
+        {
+            user.LockoutEnd = _app.Time.GetUtcNow().AddMinutes(5);
+            user.IsDisabled = true;
+        });
 
         _app.Time.Advance(UserStatusSnapshot.MaxAge);
         Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync(JwtUrl(Comm100Url))).StatusCode);
+    }
+
+    [Fact]
+    public async Task PutsAUsersValuesIntoClaimsAsDataNeverAsTemplates()
+    {
+        _app.Settings["JwtIssuer:Consumers:comm100:Subject"] = "{name}";
+        _app.Settings["JwtIssuer:Consumers:comm100:Claims:all"] = "{userId}|{email}|{name}";
+        var user = await _app.CreateUserAsync("agent@example.com", name: "{userId} {email} {name} {} }{");
+        var client = await _app.CreateSignedInClientAsync("agent@example.com");
+
+        var response = await client.GetAsync(JwtUrl(Comm100Url));
+
+        var token = await TokenAssert.VerifiedAsync(TokenAssert.TokenFrom(response.Headers.Location!), TokenAssert.Hs256Key, "Comm100", _app.Time.GetUtcNow());
+        Assert.Equal("{userId} {email} {name} {} }{", token.Subject);
+        Assert.Equal("{userId} {email} {name} {} }{", token.GetClaim("name").Value);
+        Assert.Equal($"{user.Id}|agent@example.com|{{userId}} {{email}} {{name}} {{}} }}{{", token.GetClaim("all").Value);
     }
 
     [Fact]

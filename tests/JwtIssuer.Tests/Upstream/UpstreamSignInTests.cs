@@ -118,6 +118,20 @@ public sealed partial class UpstreamSignInTests
     }
 
     [Fact]
+    public async Task APasswordLockoutDoesNotStopASignInTheProviderProved()
+    {
+        await using var flow = await Flow.StartAsync();
+        await flow.Issuer.CreateUserAsync(Agent);
+        // Locked by wrong passwords typed by anyone: that stops password guessing, not the provider's sign-in.
+        await flow.Issuer.UpdateUserAsync(Agent, user => user.LockoutEnd = DateTimeOffset.UtcNow.AddMinutes(10));
+        flow.Provider.NextUser = new UpstreamUser("upstream-1", Agent);
+
+        await AssertSignedInAsync(await flow.SignInAsync(JwtPath));
+        var issued = await flow.IssuerTab.GetAsync(JwtPath);
+        Assert.StartsWith(Comm100Url + "?relayState=r1&jwt=", issued.Headers.Location!.OriginalString, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ATamperedStateFailsSafely()
     {
         await using var flow = await Flow.StartAsync(CreatingUsersAtExampleCom);
