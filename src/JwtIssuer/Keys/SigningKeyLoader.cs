@@ -207,10 +207,8 @@ internal static class SigningKeyLoader
             }
 
             // A value that is not a plausible path may be the secret pasted into the wrong setting: never show it.
-            var shown = file.Length <= 255 && !file.Contains('\n', StringComparison.Ordinal) && !file.Contains("-----", StringComparison.Ordinal)
-                && !fileName.Contains("Secret", StringComparison.Ordinal) && !fileName.Contains("Passphrase", StringComparison.Ordinal)
-                ? $"'{Path.GetFullPath(file, ContentRoot)}'"
-                : "(value not shown: is the secret itself set here instead of a file path?)";
+            var showable = file.Length <= 255 && !file.Contains('\n', StringComparison.Ordinal) && !file.Contains("-----", StringComparison.Ordinal)
+                && !fileName.Contains("Secret", StringComparison.Ordinal) && !fileName.Contains("Passphrase", StringComparison.Ordinal);
             string path;
             try
             {
@@ -218,10 +216,13 @@ internal static class SigningKeyLoader
             }
             catch (Exception ex) when (ex is ArgumentException or NotSupportedException or PathTooLongException)
             {
-                error = $"{Setting}:{fileName} is not a file path {shown}.";
+                // A NUL or another character no file name may hold: say so, and show the value only escaped.
+                var what = showable ? $" ({Escaped(file)})" : " (value not shown: is the secret itself set here instead of a file path?)";
+                error = $"{Setting}:{fileName} is not a valid file path{what}.";
                 return null;
             }
 
+            var shown = showable ? $"'{path}'" : "(value not shown: is the secret itself set here instead of a file path?)";
             try
             {
                 var text = File.ReadAllText(path);
@@ -251,6 +252,10 @@ internal static class SigningKeyLoader
             }
         }
     }
+
+    /// <summary>A configured value with control characters written as escapes, so a message can show it safely.</summary>
+    private static string Escaped(string value) =>
+        $"'{string.Concat(value.Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString()))}'";
 
     private sealed class KeyImportException(string message) : Exception(message);
 }

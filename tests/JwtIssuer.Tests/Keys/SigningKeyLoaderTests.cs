@@ -51,6 +51,21 @@ public sealed class SigningKeyLoaderTests
         Assert.NotNull(Load(new SigningKeyOptions { Algorithm = "ES256", PrivateKeyPem = TestKeys.EcPrivatePem }, out _));
     }
 
+    [Theory]
+    [InlineData("RS256", "keys/rsa|.pem", "JwtIssuer:SigningKeys:k:PrivateKeyFile is not a valid file path ('keys/rsa\\u0000.pem').")]
+    [InlineData("HS256", "secrets/hs|", "JwtIssuer:SigningKeys:k:SecretFile is not a valid file path (value not shown")]
+    public void SaysAPathWithANulCharacterIsNotAFilePath(string algorithm, string path, string expected)
+    {
+        var file = path.Replace('|', '\0');
+        var options = algorithm == "HS256"
+            ? new SigningKeyOptions { Algorithm = algorithm, SecretFile = file }
+            : new SigningKeyOptions { Algorithm = algorithm, PrivateKeyFile = file };
+
+        Assert.Null(Load(options, out var error));
+        Assert.StartsWith(expected, error, StringComparison.Ordinal);
+        Assert.DoesNotContain("\0", error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void RefusesEncryptedPrivateKeyWithoutPassphraseNamingTheSettings()
     {
