@@ -37,7 +37,9 @@ public sealed class DatabaseFaultTests : IDisposable
         // Past the user status snapshot, so the next token request has to ask the database.
         _app.Time.Advance(UserStatusSnapshot.MaxAge + TimeSpan.FromSeconds(1));
 
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await client.GetAsync("/health/ready")).StatusCode);
+        var ready = await client.GetAsync("/health/ready");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        Assert.Equal("""{"status":"Unhealthy","checks":{"database":"Unhealthy"}}""", await ready.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live")).StatusCode);
 
         var page = await GetAsync(client, JwtUrl(Comm100Url), "text/html");
