@@ -117,7 +117,7 @@ public sealed class LoginModel(
             var seconds = (int)Math.Ceiling(retryAfter.TotalSeconds);
             Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
             return FormBack(SignInOutcome.Throttled, StatusCodes.Status429TooManyRequests,
-                $"Too many sign-in attempts. Try again in {Describe(seconds)} at the latest.");
+                $"Too many sign-in attempts. Try again in {Describe(seconds)}.");
         }
 
         if (!await signIn.SignInAsync(Email, Password))

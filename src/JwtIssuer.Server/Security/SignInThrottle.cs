@@ -1,52 +1,42 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
 
 namespace JwtIssuer.Server.Security;
 
 /// <summary>
-/// The rate limit on password checks: per client address, then per account name, with the built-in
-/// fixed-window limiters of System.Threading.RateLimiting. It runs inside the login handler rather than as
-/// rate-limiting middleware because the account name is in the form body, which the middleware's synchronous
-/// partitioner cannot read; and it runs before the password hash, so a refused attempt costs no PBKDF2 time.
+/// The rate limit on password checks: fixed windows per client address, then per account name. It runs inside the
+/// login handler rather than as rate-limiting middleware because the account name is in the form body, which the
+/// middleware's synchronous partitioner cannot read; and it runs before the password hash, so a refused attempt costs
+/// no PBKDF2 time.
 /// </summary>
-public sealed class SignInThrottle : IDisposable
+/// <remarks>
+/// Not System.Threading.RateLimiting's <c>FixedWindowRateLimiter</c>: its windows run on <c>Stopwatch</c> and its own
+/// timers, with no clock to inject (dotnet/runtime#106447), so it could neither be tested at the exact second nor say
+/// how much of a window is left. A fixed window is a start time and a count; this keeps one per key seen in the
+/// current window.
+/// </remarks>
+public sealed class SignInThrottle(IOptions<SignInLimitOptions> options, TimeProvider time)
 {
-    private readonly PartitionedRateLimiter<SignInAttempt> _limiter;
-    private readonly TimeSpan _longestWindow;
-
-    public SignInThrottle(IOptions<SignInLimitOptions> options)
-    {
-        var limits = options.Value;
-        _longestWindow = limits.PerAddress.Window > limits.PerAccount.Window ? limits.PerAddress.Window : limits.PerAccount.Window;
-        _limiter = PartitionedRateLimiter.CreateChained(
-            PartitionedRateLimiter.Create<SignInAttempt, string>(attempt =>
-                RateLimitPartition.GetFixedWindowLimiter(attempt.Address, _ => Options(limits.PerAddress))),
-            PartitionedRateLimiter.Create<SignInAttempt, string>(attempt =>
-                RateLimitPartition.GetFixedWindowLimiter(attempt.Account, _ => Options(limits.PerAccount))));
-    }
+    private readonly FixedWindows _perAddress = new(options.Value.PerAddress);
+    private readonly FixedWindows _perAccount = new(options.Value.PerAccount);
 
     /// <summary>
-    /// Takes one attempt from both limits; false when either is spent, with the window's length to wait (the
-    /// fixed-window limiter does not say how much of it is left, so this is an upper bound).
+    /// Counts one attempt against the client's address, then against the account; false when either limit is spent,
+    /// with how long until that window ends.
     /// </summary>
     /// <param name="client">The client's address.</param>
     /// <param name="normalizedAccount">
     /// The account name as Identity looks it up (<c>ILookupNormalizer.NormalizeEmail</c>), so no other spelling of
-    /// an address (case, Unicode form) gets a bucket of its own.
+    /// an address (case, Unicode form) gets a window of its own.
     /// </param>
     /// <param name="retryAfter">How long to wait when refused.</param>
     public bool TryAcquire(IPAddress? client, string normalizedAccount, out TimeSpan retryAfter)
     {
-        using var lease = _limiter.AttemptAcquire(new SignInAttempt(AddressKey(client), normalizedAccount));
-        retryAfter = lease.IsAcquired ? TimeSpan.Zero
-            : lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait
-            : _longestWindow;
-        return lease.IsAcquired;
+        var now = time.GetUtcNow();
+        return _perAddress.TryTake(AddressKey(client), now, out retryAfter)
+            && _perAccount.TryTake(normalizedAccount, now, out retryAfter);
     }
-
-    public void Dispose() => _limiter.Dispose();
 
     /// <summary>IPv4 as is (also when mapped into IPv6); IPv6 by its /64, which one client usually holds whole.</summary>
     internal static string AddressKey(IPAddress? address)
@@ -71,13 +61,41 @@ public sealed class SignInThrottle : IDisposable
         return new IPAddress(bytes) + "/64";
     }
 
-    private static FixedWindowRateLimiterOptions Options(WindowLimit limit) => new()
+    /// <summary>At most <see cref="WindowLimit.PermitLimit"/> attempts per key in each window, which starts at the key's first attempt.</summary>
+    private sealed class FixedWindows(WindowLimit limit)
     {
-        PermitLimit = limit.PermitLimit,
-        Window = limit.Window,
-        QueueLimit = 0,
-        AutoReplenishment = true,
-    };
+        private readonly Dictionary<string, Window> _windows = new(StringComparer.Ordinal);
+        private DateTimeOffset _nextSweep;
 
-    private readonly record struct SignInAttempt(string Address, string Account);
+        public bool TryTake(string key, DateTimeOffset now, out TimeSpan retryAfter)
+        {
+            // Attempts are few (each allowed one costs a PBKDF2 hash), so one lock is no bottleneck.
+            lock (_windows)
+            {
+                // Ended windows are dropped once per window length, so memory holds only the keys of the current one.
+                if (now >= _nextSweep)
+                {
+                    foreach (var ended in _windows.Where(entry => now >= entry.Value.Start + limit.Window).Select(entry => entry.Key).ToList())
+                    {
+                        _windows.Remove(ended);
+                    }
+
+                    _nextSweep = now + limit.Window;
+                }
+
+                var window = _windows.TryGetValue(key, out var current) && now < current.Start + limit.Window ? current : new Window(now, 0);
+                if (window.Count >= limit.PermitLimit)
+                {
+                    retryAfter = window.Start + limit.Window - now;
+                    return false;
+                }
+
+                _windows[key] = window with { Count = window.Count + 1 };
+                retryAfter = TimeSpan.Zero;
+                return true;
+            }
+        }
+
+        private readonly record struct Window(DateTimeOffset Start, int Count);
+    }
 }
