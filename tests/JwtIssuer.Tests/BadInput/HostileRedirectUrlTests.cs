@@ -254,7 +254,7 @@ public sealed class HostileRedirectUrlTests(SignedInAgentFixture agent) : IClass
         if (html)
         {
             Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
-            Assert.Contains($"<title>{BadLinkTitle}</title>", body, StringComparison.Ordinal);
+            Assert.Contains($"<h1>{BadLinkTitle}</h1>", body, StringComparison.Ordinal);
             Assert.DoesNotContain("<script", body, StringComparison.OrdinalIgnoreCase);
             detail = body;
         }

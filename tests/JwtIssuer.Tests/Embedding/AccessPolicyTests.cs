@@ -63,6 +63,23 @@ public sealed class AccessPolicyTests
     }
 
     [Fact]
+    public async Task ABrowserGetsTheLibrarysOwnPageWithAPolicyThatRefusesEverythingElse()
+    {
+        await using var host = await Host.StartAsync(_ => TokenAccess.Deny("Only agents may open the console."));
+        var client = await host.SignedInClientAsync(KeyValuePair.Create("sub", "u-1"), KeyValuePair.Create("email", "agent@example.com"));
+        client.DefaultRequestHeaders.Accept.Clear();
+        client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("text/html"));
+
+        var response = await client.GetAsync(Host.JwtPath);
+
+        // The host has no layout the library knows of: a page that stands alone, with nothing to load.
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("<h1>Access denied</h1>", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.StartsWith("default-src 'none'; ", Assert.Single(response.Headers.GetValues("Content-Security-Policy")), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AStaleSessionIsSentToTheHostsSignIn()
     {
         await using var host = await Host.StartAsync(_ => TokenAccess.SignInAgain);
@@ -107,6 +124,29 @@ public sealed class AccessPolicyTests
 
         Assert.Equal("id-3", token.Subject);
         Assert.Equal("agent@example.com", token.GetClaim("email").Value);
+    }
+
+    [Fact]
+    public async Task ThePrincipalsValuesAreDataNeverTemplates()
+    {
+        // The host's principal supplies all three values; each holds another's placeholder, or braces.
+        await using var host = await Host.StartAsync(_ => TokenAccess.Allow, new()
+        {
+            ["JwtIssuer:Consumers:comm100:Subject"] = "{email}",
+            ["JwtIssuer:Consumers:comm100:Claims:name"] = "{name}",
+            ["JwtIssuer:Consumers:comm100:Claims:user"] = "{userId}",
+            ["JwtIssuer:Consumers:comm100:Claims:all"] = "{userId}|{email}|{name}",
+        });
+        var client = await host.SignedInClientAsync(
+            KeyValuePair.Create("sub", "{email}"), KeyValuePair.Create("email", "{name}@corp.example"), KeyValuePair.Create("name", "{userId}{}{"));
+
+        var token = await Host.TokenAsync(client);
+
+        Assert.Equal("{name}@corp.example", token.Subject);
+        Assert.Equal("{name}@corp.example", token.GetClaim("email").Value);
+        Assert.Equal("{userId}{}{", token.GetClaim("name").Value);
+        Assert.Equal("{email}", token.GetClaim("user").Value);
+        Assert.Equal("{email}|{name}@corp.example|{userId}{}{", token.GetClaim("all").Value);
     }
 
     [Fact]
