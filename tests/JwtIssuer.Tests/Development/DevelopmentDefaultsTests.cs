@@ -19,11 +19,8 @@ public sealed partial class DevelopmentDefaultsTests : IDisposable
     [Fact]
     public async Task FreshDevelopmentStartPrintsTheDemoPasswordOnceAndIssuesAVerifiedToken()
     {
-        // A fresh clone: the server's own appsettings, an empty working directory and an empty home.
-        foreach (var file in new[] { "appsettings.json", "appsettings.Development.json" })
-        {
-            File.Copy(Path.Combine(AppContext.BaseDirectory, file), Path.Combine(_directory, file));
-        }
+        // A fresh clone: the server's own Development settings, an empty working directory and an empty home.
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "appsettings.Development.json"), Path.Combine(_directory, "appsettings.Development.json"));
 
         var port = ServerProcess.FreePort();
         var consumer = $"http://localhost:{port}/dev/consumer";
