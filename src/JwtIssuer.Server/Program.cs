@@ -8,20 +8,16 @@ using JwtIssuer.Server.Health;
 using JwtIssuer.Server.Security;
 using JwtIssuer.Server.Telemetry;
 
-// A verb (users, config, ...) runs the command line against the same configuration and exits; no verb serves.
+// A verb (users, config, ...) runs the command line on this same server, without listening, and exits; no verb serves.
 if (CommandLine.IsCommand(args))
 {
-    return await CommandLine.InvokeAsync(args);
+    return await CommandLine.InvokeAsync(args, BuildServer);
 }
 
-var builder = WebApplication.CreateBuilder(args);
-builder.AddServerServices();
-builder.AddJsonConsoleOutsideDevelopment();
-
-var app = builder.Build();
+await using var app = BuildServer(args, adjust: null);
 
 // Bad configuration stops here, one line per problem and no stack trace, before the database is touched.
-if (ConfigurationCheck.Failures(app.Services) is { Count: > 0 } failures)
+if (ConfigurationCheck.Failures(app) is { Count: > 0 } failures)
 {
     foreach (var failure in failures)
     {
@@ -31,31 +27,48 @@ if (ConfigurationCheck.Failures(app.Services) is { Count: > 0 } failures)
     return CommandLine.Failure;
 }
 
+app.LogConfigurationSources();      // which files were read: the content root decides, and it is easy to get wrong
+
 // Migrate before listening, so no request ever meets an old schema.
 await app.Services.MigrateDatabaseAsync();
 await app.SeedDevelopmentUserAsync();
 
-app.UseMetrics();                   // /metrics, or only on Metrics:Port when that is set
-app.UseSecurityHeaders();           // CSP with frame-ancestors, nosniff, no referrer; HSTS outside Development
-
-if (!app.Environment.IsDevelopment())
-{
-    // Problem details or a plain status, never a stack trace; a database that does not answer is a 503.
-    app.UseExceptionHandler();
-}
-
-app.UseStaticFiles();
-app.UseAuthentication();
-app.UseAuthorization();
-
-app.MapRazorPages();                // /login, /logout, /
-app.MapJwtIssuer();                 // GET /api/jwt: the JWT Authentication URL Comm100 redirects to
-app.MapHealth();                    // /health/live, /health/ready
-
-if (app.Environment.IsDevelopment())
-{
-    app.MapDevelopmentConsumer();   // /dev/consumer: a stand-in Comm100 that verifies and shows the token
-}
-
 await app.RunAsync();
 return 0;
+
+// The whole server: services, then the request pipeline. Settings are read once it runs, so the check above reports
+// every problem at once; `config check` checks the very same application.
+static WebApplication BuildServer(string[] args, Action<WebApplicationBuilder>? adjust)
+{
+    var builder = WebApplication.CreateBuilder(args);
+    builder.AddServerServices();
+    builder.AddJsonConsoleOutsideDevelopment();
+    adjust?.Invoke(builder);
+
+    var app = builder.Build();
+
+    app.UseMetricsPortAlone();          // with Metrics:Port, that port answers the metrics path and nothing else
+    app.UseSecurityHeaders();           // CSP with frame-ancestors, nosniff, no referrer; HSTS outside Development
+
+    if (!app.Environment.IsDevelopment())
+    {
+        // Problem details or a plain status, never a stack trace; a database that does not answer is a 503.
+        app.UseExceptionHandler();
+    }
+
+    app.UseStaticFiles();
+    app.UseAuthentication();
+    app.UseAuthorization();
+    app.UseMetrics();                   // Metrics:Path; start-up refuses one that an endpoint or page below uses
+
+    app.MapRazorPages();                // /login, /logout, /console, /
+    app.MapJwtIssuer();                 // GET /api/jwt: the JWT Authentication URL Comm100 redirects to
+    app.MapHealth();                    // /health/live, /health/ready
+
+    if (app.Environment.IsDevelopment())
+    {
+        app.MapDevelopmentConsumer();   // /dev/consumer: a stand-in Comm100 that verifies and shows the token
+    }
+
+    return app;
+}

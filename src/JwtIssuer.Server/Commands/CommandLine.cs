@@ -21,8 +21,15 @@ internal static class CommandLine
     public static bool IsCommand(string[] args) =>
         args.Length > 0 && (RootOptions.Contains(args[0], StringComparer.Ordinal) || !(args[0].StartsWith('-') || args[0].Contains('=', StringComparison.Ordinal)));
 
-    public static async Task<int> InvokeAsync(string[] args)
+    /// <summary>Builds the server (services and pipeline) the verbs run on; <c>Program</c> hands it over.</summary>
+    public delegate WebApplication ServerFactory(string[] args, Action<WebApplicationBuilder>? adjust);
+
+    private static ServerFactory? s_buildServer;
+
+    /// <summary>Runs the verb in <paramref name="args"/> on the server <paramref name="buildServer"/> makes, never listening.</summary>
+    public static async Task<int> InvokeAsync(string[] args, ServerFactory buildServer)
     {
+        s_buildServer = buildServer;
         var root = new RootCommand("JwtIssuer: mints Comm100 Agent SSO tokens. Run with no verb to serve.")
         {
             UserCommands.Create(),
@@ -64,15 +71,11 @@ internal static class CommandLine
         }
     }
 
-    /// <summary>The server's services without a listener: same configuration, same database.</summary>
-    public static WebApplication BuildHost()
-    {
-        var builder = WebApplication.CreateBuilder();
+    /// <summary>The server, built exactly as it serves but never started: same configuration, same database, same routes.</summary>
+    public static WebApplication BuildHost() =>
         // Framework logs would bury the one line of output a script reads.
-        builder.Logging.ClearProviders();
-        builder.AddServerServices();
-        return builder.Build();
-    }
+        (s_buildServer ?? throw new InvalidOperationException("The command line runs from Program, which hands it the server."))
+            ([], builder => builder.Logging.ClearProviders());
 }
 
 /// <summary>A command failed for a reason the user can act on; the message is printed as is.</summary>

@@ -18,7 +18,7 @@ internal static class TokenCommands
         verify.SetAction(async (parse, ct) =>
         {
             await using var app = CommandLine.BuildHost();
-            if (ConfigurationCheck.Failures(app.Services) is { Count: > 0 } failures)
+            if (ConfigurationCheck.Failures(app) is { Count: > 0 } failures)
             {
                 throw new OptionsValidationException("configuration", typeof(JwtIssuerOptions), failures);
             }

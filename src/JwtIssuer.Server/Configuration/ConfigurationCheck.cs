@@ -11,12 +11,22 @@ using Microsoft.Extensions.Options;
 namespace JwtIssuer.Server.Configuration;
 
 /// <summary>
-/// Every configuration problem at once, found by reading each validated options value and importing the
-/// signing keys. Start-up and
-/// <c>config check</c> both use it, so they can never disagree.
+/// Every configuration problem at once, found by reading each validated options value, importing the signing keys
+/// and, on the whole application, comparing settings that name paths with its routes. Start-up and
+/// <c>config check</c> both use it, on the same application, so they can never disagree.
 /// </summary>
 internal static class ConfigurationCheck
 {
+    /// <summary>The settings, then (when they are valid) how they fit the application's routes.</summary>
+    public static IReadOnlyList<string> Failures(WebApplication app)
+    {
+        var failures = Failures(app.Services);
+        return failures.Count > 0
+            ? failures
+            : [.. TelemetrySetup.PathCollisions(app, app.Services.GetRequiredService<IOptions<MetricsOptions>>().Value)];
+    }
+
+    /// <summary>The settings alone: every options value and every signing key.</summary>
     public static IReadOnlyList<string> Failures(IServiceProvider services)
     {
         var failures = new List<string>();

@@ -1,6 +1,3 @@
-using JwtIssuer.Endpoints;
-using JwtIssuer.Server.Health;
-using JwtIssuer.Server.Sessions;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 
@@ -26,20 +23,12 @@ public sealed class MetricsOptions
 
 internal sealed class MetricsOptionsValidator(IConfiguration configuration) : IValidateOptions<MetricsOptions>
 {
-    // On the public listener the metrics path would shadow these.
-    private static readonly string[] Taken =
-        [SessionSetup.LoginPath, SessionSetup.LogoutPath, JwtEndpoint.Route, "/.well-known/jwks.json", HealthSetup.LivePath, HealthSetup.ReadyPath];
-
     public ValidateOptionsResult Validate(string? name, MetricsOptions options)
     {
         var errors = new List<string>();
         if (!options.Path.StartsWith('/') || options.Path.Length < 2 || options.Path.Contains('?', StringComparison.Ordinal))
         {
             errors.Add($"Metrics:Path '{options.Path}' is not a path. Use one such as /metrics.");
-        }
-        else if (Taken.Contains(options.Path, StringComparer.OrdinalIgnoreCase))
-        {
-            errors.Add($"Metrics:Path '{options.Path}' is one of the server's own routes. Use another, such as /metrics.");
         }
 
         if (options.Port is < 1 or > 65535)

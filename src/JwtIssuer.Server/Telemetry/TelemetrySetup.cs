@@ -1,6 +1,7 @@
 using System.Globalization;
 using JwtIssuer.Diagnostics;
 using Microsoft.Extensions.Options;
+using Microsoft.AspNetCore.Routing.Template;
 using OpenTelemetry.Metrics;
 
 namespace JwtIssuer.Server.Telemetry;
@@ -55,37 +56,64 @@ internal static class TelemetrySetup
     }
 
     /// <summary>
-    /// Serves the scraping endpoint. With <c>Metrics:Port</c>, the metrics port answers nothing else and the public
-    /// listener does not answer the metrics path. The check is on the connection's local port, never on the Host
-    /// header, which the client chooses.
+    /// With <c>Metrics:Port</c>, the metrics port answers the metrics path and nothing else, and no other port answers
+    /// that path. First in the pipeline, so not even a static file is served there. The check is on the connection's
+    /// local port, never on the Host header, which the client chooses. Settings are read when the pipeline is built.
     /// </summary>
-    public static WebApplication UseMetrics(this WebApplication app)
+    public static WebApplication UseMetricsPortAlone(this WebApplication app)
     {
-        var options = app.Services.GetRequiredService<IOptions<MetricsOptions>>().Value;
-        if (!options.Enabled)
+        app.Use(next =>
         {
-            return app;
-        }
-
-        var path = new PathString(options.Path);
-        var port = options.Port;
-        if (port is not null)
-        {
-            app.Use((context, next) =>
+            var options = app.Services.GetRequiredService<IOptions<MetricsOptions>>().Value;
+            if (options is not { Enabled: true, Port: { } port })
             {
-                if (context.Connection.LocalPort != port || context.Request.Path.Equals(path, StringComparison.OrdinalIgnoreCase))
+                return next;
+            }
+
+            var path = new PathString(options.Path);
+            return context =>
+            {
+                if ((context.Connection.LocalPort == port) == context.Request.Path.Equals(path, StringComparison.OrdinalIgnoreCase))
                 {
                     return next(context);
                 }
 
                 context.Response.StatusCode = StatusCodes.Status404NotFound;
                 return Task.CompletedTask;
-            });
+            };
+        });
+        return app;
+    }
+
+    /// <summary>
+    /// Serves the scraping endpoint at <c>Metrics:Path</c>. After authentication and static files, just before the
+    /// endpoints: the one thing it could shadow is an endpoint or page, which start-up refuses (<see cref="PathCollisions"/>).
+    /// </summary>
+    public static WebApplication UseMetrics(this WebApplication app)
+    {
+        var options = new Lazy<MetricsOptions>(() => app.Services.GetRequiredService<IOptions<MetricsOptions>>().Value);
+        app.UseOpenTelemetryPrometheusScrapingEndpoint(context =>
+            options.Value.Enabled && context.Request.Path.Equals(options.Value.Path, StringComparison.OrdinalIgnoreCase));
+        return app;
+    }
+
+    /// <summary>
+    /// The endpoints and pages whose route matches <c>Metrics:Path</c>, which the scraping endpoint would take over:
+    /// derived from the application's own routes, so a route added later is covered without a list to keep.
+    /// </summary>
+    public static IEnumerable<string> PathCollisions(IEndpointRouteBuilder app, MetricsOptions options)
+    {
+        if (!options.Enabled)
+        {
+            return [];
         }
 
-        app.UseOpenTelemetryPrometheusScrapingEndpoint(context =>
-            context.Request.Path.Equals(path, StringComparison.OrdinalIgnoreCase) && (port is null || context.Connection.LocalPort == port));
-        return app;
+        return app.DataSources
+            .SelectMany(source => source.Endpoints)
+            .OfType<RouteEndpoint>()
+            .Where(endpoint => new TemplateMatcher(new RouteTemplate(endpoint.RoutePattern), []).TryMatch(options.Path, []))
+            .Select(endpoint => $"Metrics:Path '{options.Path}' is the route of one of the server's own pages or endpoints (/{endpoint.RoutePattern.RawText?.TrimStart('/')}). Use another, such as /metrics.")
+            .Distinct();
     }
 
     /// <summary>The addresses the host would listen on by itself: <c>urls</c>, else <c>http_ports</c>/<c>https_ports</c>, else its default.</summary>

@@ -99,7 +99,6 @@ public sealed class MetricsTests : IDisposable
     }
 
     [Theory]
-    [InlineData("Metrics:Path", "/login", "Metrics:Path '/login' is one of the server's own routes.")]
     [InlineData("Metrics:Path", "metrics", "Metrics:Path 'metrics' is not a path.")]
     [InlineData("Metrics:Port", "5123", "Metrics:Port 5123 is also a public listening port.")]
     [InlineData("Metrics:Port", "70000", "Metrics:Port 70000 is out of range.")]
@@ -115,6 +114,49 @@ public sealed class MetricsTests : IDisposable
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("error: " + message, result.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/console", "/console")]
+    [InlineData("/login/external", "/login/external/{handler?}")]
+    [InlineData("/login/external/complete", "/login/external/{handler?}")]
+    [InlineData("/LOGIN", "/login")]
+    [InlineData("/api/jwt", "/api/jwt")]
+    [InlineData("/.well-known/jwks.json", "/.well-known/jwks.json")]
+    [InlineData("/health/ready", "/health/ready")]
+    public async Task AMetricsPathThatAPageOrEndpointUsesIsRefused(string path, string route)
+    {
+        var settings = DefaultSettings(_app.DataDirectory);
+        settings["Metrics:Path"] = path;
+
+        var check = await Cli.RunAsync(settings, null, "config", "check");
+
+        Assert.Equal(1, check.ExitCode);
+        Assert.Contains($"error: Metrics:Path '{path}' is the route of one of the server's own pages or endpoints ({route}).", check.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheServerDoesNotStartWithAMetricsPathThatTakesOverAPage()
+    {
+        var settings = DefaultSettings(_app.DataDirectory);
+        settings["Metrics:Path"] = "/console";
+        settings["urls"] = $"http://127.0.0.1:{ServerProcess.FreePort()}";
+
+        var serve = await Cli.RunAsync(settings, null);
+
+        Assert.Equal(1, serve.ExitCode);
+        Assert.Contains("error: Metrics:Path '/console' is the route of one of the server's own pages or endpoints (/console).", serve.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Now listening", serve.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AMetricsPathOfItsOwnIsServedThere()
+    {
+        _app.Settings["Metrics:Path"] = "/internal/prometheus";
+        var client = _app.CreateBrowserClient();
+
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/internal/prometheus")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/metrics")).StatusCode);
     }
 
     /// <summary>The value of the one sample of <paramref name="metric"/> carrying all of <paramref name="labels"/>.</summary>
