@@ -1,4 +1,5 @@
 using JwtIssuer.BrowserTests.Infrastructure;
+using JwtIssuer.Server.Users;
 using Microsoft.Playwright;
 
 namespace JwtIssuer.BrowserTests;
@@ -48,7 +49,7 @@ public sealed class SameSiteFlowTests : IAsyncLifetime
     {
         await _world.SignInAtTopLevelAsync();
         await _world.Issuer.EndSessionsAsync(SsoWorld.Email);
-        await Task.Delay(TimeSpan.FromSeconds(6)); // past the issuer's 5-second user status snapshot
+        await Task.Delay(UserStatusSnapshot.MaxAge); // until the issuer reads user status again (on the system clock, which the browser's cookies need)
 
         // The page still shows (its own session check is due later); the console's token request is sent to sign in.
         await _world.Page.GotoAsync(_world.AppUrl);

@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace JwtIssuer.Server.Commands;
 
-/// <summary><c>users add|list|disable|enable|set-password|remove</c>.</summary>
+/// <summary><c>users add|list|disable|enable|set-password|unlink|remove</c>.</summary>
 internal static class UserCommands
 {
     public static Command Create()

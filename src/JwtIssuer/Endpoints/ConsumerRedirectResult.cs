@@ -12,9 +12,6 @@ internal sealed class ConsumerRedirectResult(string location) : IResult, IStatus
     /// <inheritdoc />
     public int? StatusCode => StatusCodes.Status302Found;
 
-    /// <summary>The consumer URL with the token appended.</summary>
-    public string Location => location;
-
     /// <inheritdoc />
     public Task ExecuteAsync(HttpContext httpContext)
     {

@@ -103,7 +103,7 @@ public sealed class TokenVerifier(IOptions<JwtIssuerOptions> options, SigningKey
             return Invalid($"the token names {jwt.Audiences.Count()} audiences; a token from this issuer names exactly one", name);
         }
 
-        var result = await _handler.ValidateTokenAsync(token.Trim(), new TokenValidationParameters
+        var result = await _handler.ValidateTokenAsync(token, new TokenValidationParameters
         {
             ValidIssuer = issuer.Issuer,
             ValidAudience = consumer.Audience,

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using JwtIssuer.BrowserTests.Apps;
+using JwtIssuer.Server.Users;
 using JwtIssuer.Tests.Upstream;
 using Microsoft.Playwright;
 
@@ -127,7 +128,7 @@ public sealed class SsoWorld : IAsyncDisposable
         await Assertions.Expect(Page.GetByText($"Signed in as {Email}")).ToBeVisibleAsync(new() { Timeout = 20_000 });
 
         await Issuer.EndSessionsAsync(Email);
-        await Task.Delay(TimeSpan.FromSeconds(6)); // past the issuer's 5-second user status snapshot
+        await Task.Delay(UserStatusSnapshot.MaxAge); // until the issuer reads user status again (on the system clock, which the browser's cookies need)
         await Page.GotoAsync(AppUrl);
         await Assertions.Expect(Console.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
     }

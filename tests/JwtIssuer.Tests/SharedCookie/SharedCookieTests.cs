@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using JwtIssuer.Server.Users;
 using JwtIssuer.Tests.Infrastructure;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
@@ -77,7 +78,7 @@ public sealed class SharedCookieTests
         Assert.Equal(HttpStatusCode.Redirect, (await both.IssuerTab.GetAsync(JwtIssuerApplication.JwtUrl(JwtIssuerApplication.Comm100Url))).StatusCode);
 
         await both.Issuer.UpdateUserAsync(Agent, user => user.IsDisabled = true);
-        both.Issuer.Time.Advance(TimeSpan.FromSeconds(6));
+        both.Issuer.Time.Advance(UserStatusSnapshot.MaxAge);
 
         var response = await both.IssuerTab.GetAsync(JwtIssuerApplication.JwtUrl(JwtIssuerApplication.Comm100Url));
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
@@ -130,7 +131,7 @@ public sealed class SharedCookieTests
             await users.UpdateSecurityStampAsync(await users.FindByEmailAsync(Agent) ?? throw new InvalidOperationException());
         }
 
-        both.Issuer.Time.Advance(TimeSpan.FromSeconds(6));
+        both.Issuer.Time.Advance(UserStatusSnapshot.MaxAge);
 
         var response = await both.IssuerTab.GetAsync(JwtIssuerApplication.JwtUrl(JwtIssuerApplication.Comm100Url));
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
