@@ -1,5 +1,4 @@
 using JwtIssuer.Access;
-using JwtIssuer.Endpoints;
 using Microsoft.AspNetCore.Authentication.Cookies;
 
 namespace EmbeddedApp;

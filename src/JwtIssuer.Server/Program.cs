@@ -1,4 +1,3 @@
-using JwtIssuer.Endpoints;
 using JwtIssuer.Server;
 using JwtIssuer.Server.Commands;
 using JwtIssuer.Server.Configuration;
@@ -48,7 +47,7 @@ static WebApplication BuildServer(string[] args, Action<WebApplicationBuilder>? 
     var app = builder.Build();
 
     app.UseMetricsPortAlone();          // with Metrics:Port, that port answers the metrics path and nothing else
-    app.UseSecurityHeaders();           // CSP with frame-ancestors, nosniff, no referrer; HSTS outside Development
+    app.UseSecurityHeaderPolicies();    // CSP, framing, nosniff, HSTS: each endpoint's policy (Security/SecurityHeadersSetup)
 
     if (!app.Environment.IsDevelopment())
     {
@@ -61,13 +60,13 @@ static WebApplication BuildServer(string[] args, Action<WebApplicationBuilder>? 
     app.UseAuthorization();
     app.UseMetrics();                   // Metrics:Path; start-up refuses one that an endpoint or page below uses
 
-    app.MapRazorPages();                // /login, /logout, /console, /
+    app.MapRazorPages();                // /login, /logout, /console, / (each page in its feature folder)
     app.MapJwtIssuer();                 // GET /api/jwt: the JWT Authentication URL Comm100 redirects to
     app.MapHealth();                    // /health/live, /health/ready
 
     if (app.Environment.IsDevelopment())
     {
-        app.MapDevelopmentConsumer();   // /dev/consumer: a stand-in Comm100 that verifies and shows the token
+        app.MapDevelopmentConsole();    // /dev/console: a stand-in Comm100 console that sends its frame through /api/jwt
     }
 
     return app;

@@ -1,3 +1,5 @@
+using JwtIssuer.Configuration;
+
 namespace JwtIssuer.Server.AgentConsole;
 
 /// <summary>The <c>Console</c> configuration section: the Comm100 agent console that <c>/console</c> shows.</summary>
@@ -18,9 +20,5 @@ public sealed class AgentConsoleOptions
     public string Allow { get; set; } = "microphone; camera; display-capture; autoplay; clipboard-write";
 
     /// <summary>The console URL parsed, or null when none is configured (or it is invalid, which start-up reports).</summary>
-    public Uri? ConsoleUri => Url is { Length: > 0 } && Uri.TryCreate(Url, UriKind.Absolute, out var uri) && IsAllowed(uri) ? uri : null;
-
-    /// <summary>https, or http on a loopback host; no user info.</summary>
-    public static bool IsAllowed(Uri uri) =>
-        (uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback)) && uri.UserInfo.Length == 0;
+    public Uri? ConsoleUri => ConfiguredUrl.Parse(Url);
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using JwtIssuer.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace JwtIssuer.Server.AgentConsole;
@@ -12,7 +13,7 @@ internal sealed class AgentConsoleOptionsValidator : IValidateOptions<AgentConso
         var errors = new List<string>();
         if (options.Url is { Length: > 0 } url && options.ConsoleUri is null)
         {
-            errors.Add($"Console:Url '{url}' is not an absolute https URL (http only on a loopback host, for testing). Use the address of Comm100's agent console.");
+            errors.Add($"Console:Url '{url}' is not an absolute https URL: use {ConfiguredUrl.Rule}, the address of Comm100's agent console.");
         }
 
         if (options.Allow.AsSpan().ContainsAny(NotInAllowList))

@@ -1,4 +1,4 @@
-using Microsoft.Extensions.Options;
+using JwtIssuer.Configuration;
 
 namespace JwtIssuer.Server.AgentConsole;
 
@@ -7,10 +7,7 @@ internal static class AgentConsoleSetup
     /// <summary><c>Console:*</c>: the agent console page, <c>/console</c>.</summary>
     public static IHostApplicationBuilder AddAgentConsole(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<AgentConsoleOptions>()
-            .Bind(builder.Configuration.GetSection(AgentConsoleOptions.SectionName))
-            .ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<AgentConsoleOptions>, AgentConsoleOptionsValidator>();
+        builder.Services.AddSettings<AgentConsoleOptions, AgentConsoleOptionsValidator>(builder.Configuration, AgentConsoleOptions.SectionName);
         return builder;
     }
 }

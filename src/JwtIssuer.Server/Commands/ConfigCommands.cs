@@ -20,13 +20,12 @@ internal static class ConfigCommands
                 throw new OptionsValidationException("configuration", typeof(JwtIssuerOptions), failures);
             }
 
-            var issuer = app.Services.GetRequiredService<IOptions<JwtIssuerOptions>>().Value;
-            var keys = app.Services.GetRequiredService<SigningKeyRing>();
+            var issuer = app.Services.GetRequiredService<IssuerModel>();
             Console.WriteLine($"Environment: {app.Environment.EnvironmentName}");
             Console.WriteLine($"Issuer:      {issuer.Issuer}");
             Console.WriteLine();
             Console.WriteLine("Signing keys:");
-            foreach (var key in keys.Keys)
+            foreach (var key in issuer.Keys.Keys)
             {
                 // Sizes and public fingerprints only: secret material is never printed.
                 var what = key.PublicKeyFingerprint is { } fingerprint
@@ -39,16 +38,16 @@ internal static class ConfigCommands
             Console.WriteLine("Consumers:");
             foreach (var (name, consumer) in issuer.Consumers)
             {
-                var key = keys[consumer.SigningKey!];
-                Console.WriteLine($"  {name}: audience {consumer.Audience}, subject {consumer.Subject}, " +
-                    $"lifetime {consumer.TokenLifetime ?? ConsumerOptions.DefaultTokenLifetime}, key {key.Id} ({key.Algorithm})");
+                var key = consumer.Key;
+                Console.WriteLine($"  {name}: audience {consumer.Audience}, subject {consumer.Subject.Text}, " +
+                    $"lifetime {consumer.Lifetime}, key {key.Id} ({key.Algorithm})");
                 foreach (var url in consumer.RedirectUrls)
                 {
                     Console.WriteLine($"    {url}");
                 }
             }
 
-            foreach (var warning in keys.Warnings)
+            foreach (var warning in issuer.Warnings)
             {
                 await Console.Error.WriteLineAsync($"warning: {warning}");
             }

@@ -13,6 +13,9 @@ namespace JwtIssuer.Server.Development;
 internal static class DevelopmentDefaults
 {
     public const string KeyId = "development";
+
+    /// <summary>The folder of pages that exist in Development only (their routes are removed anywhere else).</summary>
+    public const string PagesFolder = "/Development";
     public const string DemoEmail = "demo@example.com";
 
     /// <summary>Points the <c>development</c> key at a generated secret file unless it is configured already.</summary>

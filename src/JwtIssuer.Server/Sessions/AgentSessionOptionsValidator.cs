@@ -1,4 +1,6 @@
 using System.Buffers;
+using JwtIssuer.Configuration;
+using JwtIssuer.Server.Security;
 using Microsoft.Extensions.Options;
 
 namespace JwtIssuer.Server.Sessions;
@@ -29,7 +31,7 @@ internal sealed class AgentSessionOptionsValidator : IValidateOptions<AgentSessi
         {
             if (FrameAncestors.ToOrigin(options.FrameAncestors[i]) is null)
             {
-                errors.Add($"Session:FrameAncestors:{i} '{options.FrameAncestors[i]}' is not an origin. Use scheme://host[:port], for example https://app.example.com.");
+                errors.Add($"Session:FrameAncestors:{i} '{options.FrameAncestors[i]}' is not an origin. Use scheme://host[:port], for example https://app.example.com: {ConfiguredUrl.Rule}.");
             }
         }
 

@@ -1,3 +1,4 @@
+using JwtIssuer.Configuration;
 using JwtIssuer.Endpoints;
 using JwtIssuer.Server.Data;
 using JwtIssuer.Server.Users;
@@ -22,12 +23,8 @@ internal static class SessionSetup
     public static IHostApplicationBuilder AddSessions(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<AgentSessionOptions>()
-            .Bind(builder.Configuration.GetSection(AgentSessionOptions.SectionName))
-            .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<AgentSessionOptions>, AgentSessionOptionsValidator>();
-        services.AddOptions<DataProtectionSettings>().Bind(builder.Configuration.GetSection(DataProtectionSettings.SectionName));
-        services.AddSingleton<FrameAncestors>();
+        services.AddSettings<AgentSessionOptions, AgentSessionOptionsValidator>(builder.Configuration, AgentSessionOptions.SectionName);
+        services.AddSettings<DataProtectionSettings>(builder.Configuration, DataProtectionSettings.SectionName);
 
         services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
         services.AddOptions<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme)
@@ -40,14 +37,15 @@ internal static class SessionSetup
                 options.LoginPath = LoginPath;
                 options.LogoutPath = LogoutPath;
                 options.AccessDeniedPath = LoginPath;
-                // The token endpoint checks the user's status (disabled, locked, security stamp) on every request itself
+                // The token endpoint checks the user's status (disabled, security stamp) on every request itself
                 // (ActiveUserAccessPolicy). Running the stamp validator there too would add two queries and a
                 // cookie re-encryption to most token requests, since agents ask for tokens long after signing in.
+                // The endpoint says so in its metadata, so this holds wherever it is mapped.
                 // A sign-in the app sharing the cookie made is the app's to check: this validator would find no such
                 // user here and sign the agent out of the app as well.
                 var shared = session.Value.SharedCookie;
                 options.Events.OnValidatePrincipal = context =>
-                    context.Request.Path.StartsWithSegments(JwtEndpoint.Route, StringComparison.OrdinalIgnoreCase)
+                    context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<TokenEndpointMetadata>() is not null
                     || (shared && !UserClaimsFactory.IsSignedInHere(context.Principal))
                         ? Task.CompletedTask
                         : SecurityStampValidator.ValidatePrincipalAsync(context);
@@ -61,7 +59,7 @@ internal static class SessionSetup
             {
                 Apply(options.Cookie, session.Value.CookieName + ".af", session.Value, environment);
                 // Antiforgery's X-Frame-Options: SAMEORIGIN would stop /login inside Comm100's iframe;
-                // CSP frame-ancestors (see FrameAncestors) decides who may frame us instead.
+                // CSP frame-ancestors (Security/FrameAncestors) decides who may frame us instead.
                 options.SuppressXFrameOptionsHeader = true;
             });
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using JwtIssuer.Configuration;
 using JwtIssuer.Diagnostics;
 using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Routing.Template;
@@ -14,13 +15,9 @@ internal static class TelemetrySetup
     /// </summary>
     public static WebApplicationBuilder AddTelemetry(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<MetricsOptions>()
-            .Bind(builder.Configuration.GetSection(MetricsOptions.SectionName))
-            .ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<MetricsOptions>, MetricsOptionsValidator>();
-        builder.Services.AddSingleton<SignInMetrics>();
+        builder.Services.AddSettings<MetricsOptions, MetricsOptionsValidator>(builder.Configuration, MetricsOptions.SectionName);
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(IssuerMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Runtime")
+            .AddMeter(JwtIssuerDiagnostics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Runtime")
             .AddPrometheusExporter());
 
         // Which addresses to listen on is decided before the app is built, so this one setting is read here,

@@ -41,7 +41,6 @@ internal static class UsersSetup
             .AddEntityFrameworkStores<JwtIssuerDbContext>()
             .AddDefaultTokenProviders();
 
-        builder.Services.AddScoped<AgentSignIn>();
         builder.Services.AddSingleton<UserStatusSnapshot>();
         // Scoped: it uses Identity's ILookupNormalizer, which Identity registers per scope.
         builder.Services.AddScoped<ITokenAccessPolicy, ActiveUserAccessPolicy>();

@@ -5,14 +5,11 @@ using JwtIssuer.Redirects;
 namespace JwtIssuer.Diagnostics;
 
 /// <summary>
-/// The issuer's counters on the <see cref="MeterName"/> meter. Exporting them (Prometheus, OTLP) is the host's
+/// The issuer's counters on the <see cref="JwtIssuerDiagnostics.MeterName"/> meter. Exporting them (Prometheus, OTLP) is the host's
 /// choice; with no listener attached, each <c>Add</c> costs next to nothing.
 /// </summary>
-public sealed class IssuerMetrics
+internal sealed class IssuerMetrics
 {
-    /// <summary>The meter every JwtIssuer instrument belongs to, the host's as well as the library's.</summary>
-    public const string MeterName = "JwtIssuer";
-
     // Label values in Prometheus style: "not_allowed", "user_info", ...
     private static readonly string[] ReasonNames = [.. Enum.GetNames<RedirectRejection>().Select(JsonNamingPolicy.SnakeCaseLower.ConvertName)];
 
@@ -23,7 +20,7 @@ public sealed class IssuerMetrics
     public IssuerMetrics(IMeterFactory meters)
     {
         ArgumentNullException.ThrowIfNull(meters);
-        var meter = meters.Create(MeterName);
+        var meter = meters.Create(JwtIssuerDiagnostics.MeterName);
         _tokensIssued = meter.CreateCounter<long>(
             "jwtissuer.tokens.issued", "{token}", "Tokens issued, by consumer and signing algorithm.");
         _redirectsRefused = meter.CreateCounter<long>(

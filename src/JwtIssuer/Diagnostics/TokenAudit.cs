@@ -4,14 +4,14 @@ using Microsoft.Extensions.Logging;
 namespace JwtIssuer.Diagnostics;
 
 /// <summary>
-/// One structured event per token issued, on its own log category (<see cref="Category"/>) so operators can
+/// One structured event per token issued, on its own log category (<see cref="JwtIssuerDiagnostics.AuditCategory"/>) so operators can
 /// route or retain the audit trail apart from the rest of the logs. It records who, for whom and with which
 /// key; never the token itself.
 /// </summary>
-public sealed partial class TokenAudit(ILoggerFactory loggers)
+internal sealed partial class TokenAudit(ILoggerFactory loggers)
 {
     /// <summary>The log category of audit events.</summary>
-    public const string Category = "JwtIssuer.Audit";
+    public const string Category = JwtIssuerDiagnostics.AuditCategory;
 
     private readonly ILogger _logger = loggers.CreateLogger(Category);
 

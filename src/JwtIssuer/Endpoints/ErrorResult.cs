@@ -8,7 +8,7 @@ namespace JwtIssuer.Endpoints;
 /// <param name="statusCode">The HTTP status.</param>
 /// <param name="title">The page heading and problem title.</param>
 /// <param name="detail">What went wrong, in a sentence a user can act on.</param>
-public sealed class ErrorResult(int statusCode, string title, string detail) : IResult, IStatusCodeHttpResult
+internal sealed class ErrorResult(int statusCode, string title, string detail) : IResult, IStatusCodeHttpResult
 {
     private static readonly StandaloneErrorPage Standalone = new();
 

@@ -1,4 +1,4 @@
-using JwtIssuer.Keys;
+using JwtIssuer.Configuration;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -9,10 +9,10 @@ internal static class JwksEndpoint
 {
     public const string Route = "/.well-known/jwks.json";
 
-    public static ContentHttpResult Get(HttpContext context, SigningKeyRing keys)
+    public static ContentHttpResult Get(HttpContext context, IssuerModel issuer)
     {
         // Keys change only with a restart; five minutes of caching lets a rotation propagate quickly.
         context.Response.Headers.CacheControl = "public, max-age=300";
-        return TypedResults.Content(keys.JsonWebKeySet, "application/jwk-set+json");
+        return TypedResults.Content(issuer.Keys.JsonWebKeySet, "application/jwk-set+json");
     }
 }

@@ -3,42 +3,26 @@ using JwtIssuer.Configuration;
 using JwtIssuer.Diagnostics;
 using JwtIssuer.Redirects;
 using JwtIssuer.Tokens;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace JwtIssuer.Endpoints;
 
-/// <summary>The JWT Authentication URL: <c>GET /api/jwt?redirect_url=...</c>.</summary>
-public static partial class JwtEndpoint
+/// <summary>The JWT Authentication URL: <c>GET /api/jwt?redirect_url=...</c> (mapped by <c>MapJwtIssuer</c>).</summary>
+internal static partial class JwtEndpoint
 {
     /// <summary>The route Comm100 sends the agent's browser to.</summary>
     public const string Route = "/api/jwt";
 
     private const string LogCategory = "JwtIssuer.Endpoints.JwtEndpoint";
 
-    /// <summary>
-    /// Maps <c>GET /api/jwt</c> (the host's authentication scheme decides who is signed in) and
-    /// <c>GET /.well-known/jwks.json</c>.
-    /// </summary>
-    public static RouteGroupBuilder MapJwtIssuer(this IEndpointRouteBuilder endpoints)
-    {
-        ArgumentNullException.ThrowIfNull(endpoints);
-        var group = endpoints.MapGroup(string.Empty).ExcludeFromDescription();
-        group.MapGet(Route, IssueAsync).WithName("IssueJwt");
-        group.MapGet(JwksEndpoint.Route, JwksEndpoint.Get).WithName("JsonWebKeySet");
-        return group;
-    }
-
     internal static async Task<Results<ConsumerRedirectResult, ChallengeHttpResult, ErrorResult>> IssueAsync(
         HttpContext context,
         RedirectPolicy redirects,
         TokenMinter minter,
         ITokenAccessPolicy policy,
-        IOptions<JwtIssuerOptions> options,
+        IssuerModel issuer,
         IssuerMetrics metrics,
         TokenAudit audit,
         ILoggerFactory loggers)
@@ -60,7 +44,7 @@ public static partial class JwtEndpoint
             return TypedResults.Challenge();
         }
 
-        var subject = TokenSubject.FromPrincipal(context.User, options.Value.UserClaims);
+        var subject = TokenSubject.FromPrincipal(context.User, issuer.UserClaims);
         if (subject is null)
         {
             LogNoSubject(logger);

@@ -1,7 +1,7 @@
 namespace JwtIssuer.Keys;
 
 /// <summary>The JWS algorithms this issuer signs with.</summary>
-public static class SigningAlgorithms
+internal static class SigningAlgorithms
 {
     /// <summary>HMAC with SHA-256 over a shared secret.</summary>
     public const string HS256 = "HS256";

@@ -6,7 +6,7 @@ using Microsoft.IdentityModel.Tokens;
 namespace JwtIssuer.Keys;
 
 /// <summary>A loaded signing key: its id (the tokens' <c>kid</c>), algorithm, credentials and public description.</summary>
-public sealed class SigningKey
+internal sealed class SigningKey
 {
     internal SigningKey(string id, string algorithm, SigningCredentials credentials)
     {

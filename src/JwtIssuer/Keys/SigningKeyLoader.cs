@@ -11,8 +11,6 @@ internal static class SigningKeyLoader
     internal const int MinimumSecretBytes = 32;
     internal const int MinimumRsaBits = 2048;
     private const string P256Oid = "1.2.840.10045.3.1.7";
-    private const UnixFileMode GroupOrOthers = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
-        | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
 
     /// <summary>
     /// Loads the key; on failure returns null and a message that names the setting and the fix. Problems that
@@ -54,7 +52,7 @@ internal static class SigningKeyLoader
         }
 
         // Comm100 keys HMAC with Encoding.UTF8.GetBytes(sharedKey); anything else and every token is rejected.
-        var bytes = Encoding.UTF8.GetBytes(secret.TrimEnd('\r', '\n'));
+        var bytes = Encoding.UTF8.GetBytes(SecretFile.WithoutTrailingNewline(secret));
         if (bytes.Length < MinimumSecretBytes)
         {
             return Fail($"{source.Setting}: the HS256 secret is {bytes.Length} bytes; at least {MinimumSecretBytes} are required. " +
@@ -127,7 +125,7 @@ internal static class SigningKeyLoader
 
                 var passphrase = source.ReadOneOf(options.PrivateKeyPassphrase, options.PrivateKeyPassphraseFile, "PrivateKeyPassphrase", "PrivateKeyPassphraseFile", out error)
                     ?? throw new KeyImportException(error!);
-                key.ImportFromEncryptedPem(pem, passphrase.TrimEnd('\r', '\n'));
+                key.ImportFromEncryptedPem(pem, SecretFile.WithoutTrailingNewline(passphrase));
             }
             else
             {
@@ -206,56 +204,15 @@ internal static class SigningKeyLoader
                 return null;
             }
 
-            // A value that is not a plausible path may be the secret pasted into the wrong setting: never show it.
-            var showable = file.Length <= 255 && !file.Contains('\n', StringComparison.Ordinal) && !file.Contains("-----", StringComparison.Ordinal)
-                && !fileName.Contains("Secret", StringComparison.Ordinal) && !fileName.Contains("Passphrase", StringComparison.Ordinal);
-            string path;
-            try
+            var text = SecretFile.Read($"{Setting}:{fileName}", file, ContentRoot, Warnings, out var path, out error);
+            if (text is not null && fileName == nameof(SigningKeyOptions.PrivateKeyFile))
             {
-                path = Path.GetFullPath(file, ContentRoot);
-            }
-            catch (Exception ex) when (ex is ArgumentException or NotSupportedException or PathTooLongException)
-            {
-                // A NUL or another character no file name may hold: say so, and show the value only escaped.
-                var what = showable ? $" ({Escaped(file)})" : " (value not shown: is the secret itself set here instead of a file path?)";
-                error = $"{Setting}:{fileName} is not a valid file path{what}.";
-                return null;
+                FileRead = (fileName, path!);
             }
 
-            var shown = showable ? $"'{path}'" : "(value not shown: is the secret itself set here instead of a file path?)";
-            try
-            {
-                var text = File.ReadAllText(path);
-                if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & GroupOrOthers) != 0)
-                {
-                    Warnings.Add($"{Setting}:{fileName} '{path}' can be read by other users; run `chmod 600 {path}`.");
-                }
-
-                if (fileName == nameof(SigningKeyOptions.PrivateKeyFile))
-                {
-                    FileRead = (fileName, path);
-                }
-
-                return text;
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                // The exception's own message repeats the path, so only its kind is reported.
-                var why = ex switch
-                {
-                    FileNotFoundException or DirectoryNotFoundException => "no such file",
-                    UnauthorizedAccessException => "permission denied",
-                    _ => "unreadable",
-                };
-                error = $"{Setting}:{fileName}: cannot read {shown}: {why}.";
-                return null;
-            }
+            return text;
         }
     }
-
-    /// <summary>A configured value with control characters written as escapes, so a message can show it safely.</summary>
-    private static string Escaped(string value) =>
-        $"'{string.Concat(value.Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString()))}'";
 
     private sealed class KeyImportException(string message) : Exception(message);
 }

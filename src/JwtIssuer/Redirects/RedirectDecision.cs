@@ -4,7 +4,7 @@ namespace JwtIssuer.Redirects;
 /// The outcome of checking a <c>redirect_url</c>: the consumer it belongs to, or why it was refused.
 /// Only <see cref="RedirectPolicy"/> can produce an allowed decision: a token goes wherever one points.
 /// </summary>
-public sealed class RedirectDecision
+internal sealed class RedirectDecision
 {
     // One refusal per reason, made once: refusing a hostile link allocates nothing.
     private static readonly RedirectDecision[] Refusals =

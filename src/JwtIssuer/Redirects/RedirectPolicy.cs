@@ -1,6 +1,5 @@
 using JwtIssuer.Configuration;
 using System.Web;
-using Microsoft.Extensions.Options;
 
 namespace JwtIssuer.Redirects;
 
@@ -9,24 +8,19 @@ namespace JwtIssuer.Redirects;
 /// URL passes here, so the raw string is screened for every trick that makes parsers disagree, then parsed
 /// with <see cref="Uri"/>, and scheme, host, port and path are compared exactly with configuration.
 /// </summary>
-public sealed class RedirectPolicy
+internal sealed class RedirectPolicy
 {
     /// <summary>The longest <c>redirect_url</c> accepted.</summary>
     public const int MaxLength = 4096;
 
     private readonly RedirectRule[] _rules;
 
-    /// <summary>Compiles the allowlist from validated options.</summary>
-    public RedirectPolicy(IOptions<JwtIssuerOptions> options)
+    /// <summary>The allowlist, compiled with the rest of the configuration.</summary>
+    public RedirectPolicy(IssuerModel issuer)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        _rules = [.. options.Value.Consumers.SelectMany(consumer => consumer.Value.RedirectUrls.Select(url =>
-            RedirectRule.TryParse(consumer.Key, url, out var error)
-                ?? throw new OptionsValidationException(JwtIssuerOptions.SectionName, typeof(JwtIssuerOptions), [error!])))];
+        ArgumentNullException.ThrowIfNull(issuer);
+        _rules = [.. issuer.RedirectRules];
     }
-
-    /// <summary>The consumers' origins (with <c>*.</c> wildcards as configured), for CSP <c>frame-ancestors</c>.</summary>
-    public IEnumerable<string> ConsumerOrigins => _rules.Select(rule => rule.Origin).Distinct(StringComparer.Ordinal);
 
     /// <summary>Checks one <c>redirect_url</c> value exactly as it arrived (after the outer query decoding).</summary>
     public RedirectDecision Evaluate(string? url)

@@ -1,7 +1,7 @@
 namespace JwtIssuer.Redirects;
 
 /// <summary>Why a <c>redirect_url</c> was refused. Each value is one class of bypass attempt or mistake.</summary>
-public enum RedirectRejection
+internal enum RedirectRejection
 {
     /// <summary>The URL was accepted.</summary>
     None,

@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Globalization;
-using System.Net;
+using JwtIssuer.Configuration;
 
 namespace JwtIssuer.Redirects;
 
@@ -54,15 +54,16 @@ internal sealed record RedirectRule(string Consumer, string Scheme, string Host,
             return null;
         }
 
-        if (uri.Scheme == Uri.UriSchemeHttp && !(IsLoopback(parsedHost) && !wildcard))
-        {
-            error = "uses plain http; only https is allowed, except http on a loopback host (localhost, 127.0.0.1, [::1]) for local testing";
-            return null;
-        }
-
         if (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp)
         {
             error = "must use https";
+            return null;
+        }
+
+        // A wildcard never covers a loopback host, so plain http never passes with one.
+        if (!ConfiguredUrl.IsHttpsOrLoopback(uri) || (wildcard && uri.Scheme == Uri.UriSchemeHttp))
+        {
+            error = $"uses plain http; use {ConfiguredUrl.Rule}";
             return null;
         }
 
@@ -83,8 +84,7 @@ internal sealed record RedirectRule(string Consumer, string Scheme, string Host,
         && (Wildcard ? MatchesOneLabelBelow(host) : string.Equals(host, Host, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>The rule as a CSP source expression: <c>https://dash11.comm100.io</c>, <c>https://*.comm100.io:8443</c>.</summary>
-    public string Origin =>
-        $"{Scheme}://{(Wildcard ? "*." : string.Empty)}{Host}{(Port == (Scheme == Uri.UriSchemeHttps ? 443 : 80) ? string.Empty : $":{Port}")}";
+    public string Origin => ConfiguredUrl.Origin(Scheme, Wildcard ? $"*.{Host}" : Host, Port);
 
     /// <summary>True when some URL would match both rules, so which consumer it belongs to would be ambiguous.</summary>
     public bool Overlaps(RedirectRule other) =>
@@ -112,10 +112,6 @@ internal sealed record RedirectRule(string Consumer, string Scheme, string Host,
             && label[0] != '-' && label[^1] != '-'
             && !label.ContainsAnyExcept(LabelCharacters);
     }
-
-    private static bool IsLoopback(string host) =>
-        string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)
-        || (IPAddress.TryParse(host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
 
     private static string ToAsciiLower(string host) =>
         (host.Any(c => c > 0x7F) ? Idn.GetAscii(host) : host).ToLowerInvariant();

@@ -13,8 +13,9 @@ internal sealed class ClaimTemplate
     private readonly Segment[] _segments;
     private readonly string? _literal;
 
-    private ClaimTemplate(Segment[] segments)
+    private ClaimTemplate(string text, Segment[] segments)
     {
+        Text = text;
         _segments = segments;
         _literal = segments switch
         {
@@ -23,6 +24,9 @@ internal sealed class ClaimTemplate
             _ => null,
         };
     }
+
+    /// <summary>The template as configured.</summary>
+    public string Text { get; }
 
     private enum SegmentKind
     {
@@ -71,7 +75,7 @@ internal sealed class ClaimTemplate
         }
 
         error = null;
-        return new ClaimTemplate([.. segments]);
+        return new ClaimTemplate(template, [.. segments]);
     }
 
     /// <summary>The claim value for <paramref name="subject"/>: each placeholder replaced by the subject's value, once.</summary>

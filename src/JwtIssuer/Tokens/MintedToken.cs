@@ -2,7 +2,7 @@ namespace JwtIssuer.Tokens;
 
 /// <summary>A freshly minted token and what an audit trail may record about it.</summary>
 /// <remarks><see cref="ToString"/> leaves the token out, so logging this value never leaks the credential.</remarks>
-public readonly struct MintedToken(string token, string id, string keyId, string algorithm)
+internal readonly struct MintedToken(string token, string id, string keyId, string algorithm)
 {
     /// <summary>The compact JWS: a credential, never to be logged.</summary>
     public string Token { get; } = token;

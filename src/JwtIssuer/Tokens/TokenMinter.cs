@@ -1,13 +1,11 @@
 using JwtIssuer.Configuration;
-using JwtIssuer.Keys;
-using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
 namespace JwtIssuer.Tokens;
 
-/// <summary>Mints the short-lived JWT a consumer exchanges for a session. Everything per consumer is prepared once.</summary>
-public sealed class TokenMinter
+/// <summary>Mints the short-lived JWT a consumer exchanges for a session, from the consumers compiled at start-up.</summary>
+internal sealed class TokenMinter(IssuerModel issuer, TimeProvider time)
 {
     /// <summary>How far <c>nbf</c> lies before <c>iat</c>, so a consumer whose clock runs a little behind still accepts the token.</summary>
     public static readonly TimeSpan NotBeforeSkew = TimeSpan.FromSeconds(30);
@@ -16,45 +14,24 @@ public sealed class TokenMinter
     internal static readonly string[] ReservedClaims = ["iss", "aud", "sub", "email", "jti", "iat", "nbf", "exp"];
 
     private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false };
-    private readonly Dictionary<string, ConsumerPlan> _plans = new(StringComparer.OrdinalIgnoreCase);
-    private readonly string _issuer;
-    private readonly TimeProvider _time;
-
-    /// <summary>Prepares every consumer from validated options and the loaded keys.</summary>
-    public TokenMinter(IOptions<JwtIssuerOptions> options, SigningKeyRing keys, TimeProvider time)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(keys);
-        _issuer = options.Value.Issuer!;
-        _time = time;
-        foreach (var (name, consumer) in options.Value.Consumers)
-        {
-            _plans.Add(name, new ConsumerPlan(
-                consumer.Audience,
-                Parse(consumer.Subject),
-                [.. consumer.Claims.Select(claim => KeyValuePair.Create(claim.Key, Parse(claim.Value)))],
-                consumer.TokenLifetime ?? ConsumerOptions.DefaultTokenLifetime,
-                keys[consumer.SigningKey!]));
-        }
-    }
 
     /// <summary>Mints a token for the named consumer, with the host's <paramref name="extraClaims"/> (if any) added.</summary>
     public MintedToken Mint(string consumer, TokenSubject subject, IReadOnlyDictionary<string, string>? extraClaims = null)
     {
         ArgumentNullException.ThrowIfNull(subject);
-        var plan = _plans[consumer];
-        var now = _time.GetUtcNow().UtcDateTime;
+        var plan = issuer.Consumers[consumer];
+        var now = time.GetUtcNow().UtcDateTime;
         var id = Guid.NewGuid().ToString();
 
-        var claims = new Dictionary<string, object>(plan.Claims.Length + (extraClaims?.Count ?? 0) + 3, StringComparer.Ordinal)
+        var claims = new Dictionary<string, object>(plan.Claims.Count + (extraClaims?.Count ?? 0) + 3, StringComparer.Ordinal)
         {
             ["sub"] = plan.Subject.Render(subject),
             ["email"] = subject.Email,
             ["jti"] = id,
         };
-        foreach (var (type, template) in plan.Claims)
+        for (var i = 0; i < plan.Claims.Count; i++)
         {
-            claims[type] = template.Render(subject);
+            claims[plan.Claims[i].Key] = plan.Claims[i].Value.Render(subject);
         }
 
         if (extraClaims is not null)
@@ -67,7 +44,7 @@ public sealed class TokenMinter
 
         var token = _handler.CreateToken(new SecurityTokenDescriptor
         {
-            Issuer = _issuer,
+            Issuer = issuer.Issuer,
             Audience = plan.Audience,
             IssuedAt = now,
             NotBefore = now - NotBeforeSkew,
@@ -77,14 +54,4 @@ public sealed class TokenMinter
         });
         return new MintedToken(token, id, plan.Key.Id, plan.Key.Algorithm);
     }
-
-    private static ClaimTemplate Parse(string template) =>
-        ClaimTemplate.TryParse(template, out var error) ?? throw new OptionsValidationException(JwtIssuerOptions.SectionName, typeof(JwtIssuerOptions), [error!]);
-
-    private sealed record ConsumerPlan(
-        string Audience,
-        ClaimTemplate Subject,
-        KeyValuePair<string, ClaimTemplate>[] Claims,
-        TimeSpan Lifetime,
-        SigningKey Key);
 }

@@ -13,7 +13,7 @@ public sealed record TokenSubject(string UserId, string Email, string? Name)
     /// Reads the subject from a principal's claims, as <paramref name="claims"/> names them (by default the
     /// claim types of ASP.NET Core Identity and OpenID Connect); null when it has no email or id.
     /// </summary>
-    public static TokenSubject? FromPrincipal(ClaimsPrincipal principal, UserClaimOptions? claims = null)
+    internal static TokenSubject? FromPrincipal(ClaimsPrincipal principal, UserClaimOptions? claims = null)
     {
         ArgumentNullException.ThrowIfNull(principal);
         var id = First(principal, claims?.UserId, UserClaimOptions.DefaultUserId);

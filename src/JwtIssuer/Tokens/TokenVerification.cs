@@ -6,4 +6,4 @@ namespace JwtIssuer.Tokens;
 /// <param name="Consumer">The consumer it was checked against, when one could be chosen.</param>
 /// <param name="Header">The header as indented JSON, when the token could be decoded.</param>
 /// <param name="Payload">The claims as indented JSON, when the token could be decoded.</param>
-public sealed record TokenVerification(bool IsValid, string Reason, string? Consumer, string? Header, string? Payload);
+internal sealed record TokenVerification(bool IsValid, string Reason, string? Consumer, string? Header, string? Payload);

@@ -3,7 +3,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using JwtIssuer.Configuration;
 using JwtIssuer.Keys;
-using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -11,9 +10,9 @@ namespace JwtIssuer.Tokens;
 
 /// <summary>
 /// Checks a token as a consumer would, with the configured keys, and says exactly what is wrong: the answer
-/// to "Comm100 says invalid token". Used by <c>jwt-issuer token verify</c>.
+/// to "Comm100 says invalid token". Used by <c>jwt-issuer token verify</c> and the Development stand-in consumer.
 /// </summary>
-public sealed class TokenVerifier(IOptions<JwtIssuerOptions> options, SigningKeyRing keys, TimeProvider time)
+internal sealed class TokenVerifier(IssuerModel issuer, TimeProvider time)
 {
     /// <summary>How far the clocks of issuer and consumer may disagree.</summary>
     public static readonly TimeSpan ClockTolerance = TimeSpan.FromSeconds(60);
@@ -56,7 +55,7 @@ public sealed class TokenVerifier(IOptions<JwtIssuerOptions> options, SigningKey
             return Invalid("the header has 'crit' extensions, which this issuer never sets");
         }
 
-        var issuer = options.Value;
+        var keys = issuer.Keys;
         var kid = string.IsNullOrEmpty(jwt.Kid) ? null : jwt.Kid;
         // Exact match: consumers that fetch /.well-known/jwks.json compare kid exactly, so we do too.
         if (kid is not null && !(keys.TryGet(kid, out var named) && string.Equals(named.Id, kid, StringComparison.Ordinal)))
@@ -67,12 +66,12 @@ public sealed class TokenVerifier(IOptions<JwtIssuerOptions> options, SigningKey
         string name;
         if (consumerName is not null)
         {
-            if (!issuer.Consumers.ContainsKey(consumerName))
+            if (!issuer.Consumers.TryGetValue(consumerName, out var chosen))
             {
                 return Invalid($"unknown consumer {Show(consumerName)} (configured: {string.Join(", ", issuer.Consumers.Keys)})");
             }
 
-            name = issuer.Consumers.Keys.First(key => string.Equals(key, consumerName, StringComparison.OrdinalIgnoreCase));
+            name = chosen.Name;
         }
         else if (ChooseConsumer(issuer, kid, jwt) is { } chosen)
         {
@@ -86,7 +85,7 @@ public sealed class TokenVerifier(IOptions<JwtIssuerOptions> options, SigningKey
         }
 
         var consumer = issuer.Consumers[name];
-        var key = keys[consumer.SigningKey!];
+        var key = consumer.Key;
         if (kid is not null && !string.Equals(kid, key.Id, StringComparison.OrdinalIgnoreCase))
         {
             return Invalid($"signed with key {Show(kid)}, but consumer '{name}' signs with key '{key.Id}' (a key rotation half done?)", name);
@@ -129,7 +128,7 @@ public sealed class TokenVerifier(IOptions<JwtIssuerOptions> options, SigningKey
         return new TokenVerification(true, $"valid: signed by key '{key.Id}' ({key.Algorithm}) for consumer '{name}', {lifetime}", name, header, payload);
     }
 
-    private static string? ChooseConsumer(JwtIssuerOptions issuer, string? kid, JsonWebToken jwt)
+    private static string? ChooseConsumer(IssuerModel issuer, string? kid, JsonWebToken jwt)
     {
         if (kid is null)
         {
@@ -137,7 +136,7 @@ public sealed class TokenVerifier(IOptions<JwtIssuerOptions> options, SigningKey
         }
 
         // Several consumers may share a key; the token's audience then tells them apart.
-        var candidates = issuer.Consumers.Where(consumer => string.Equals(consumer.Value.SigningKey, kid, StringComparison.OrdinalIgnoreCase)).ToList();
+        var candidates = issuer.Consumers.Where(consumer => string.Equals(consumer.Value.Key.Id, kid, StringComparison.OrdinalIgnoreCase)).ToList();
         return candidates.FirstOrDefault(consumer => jwt.Audiences.Contains(consumer.Value.Audience, StringComparer.Ordinal)).Key
             ?? candidates.FirstOrDefault().Key;
     }
@@ -163,7 +162,7 @@ public sealed class TokenVerifier(IOptions<JwtIssuerOptions> options, SigningKey
         return null;
     }
 
-    private static string Explain(Exception? exception, JsonWebToken jwt, SigningKey key, string name, ConsumerOptions consumer, JwtIssuerOptions issuer) => exception switch
+    private static string Explain(Exception? exception, JsonWebToken jwt, SigningKey key, string name, ConsumerModel consumer, IssuerModel issuer) => exception switch
     {
         SecurityTokenInvalidSignatureException or SecurityTokenSignatureKeyNotFoundException =>
             $"bad signature: not signed by key '{key.Id}', or altered after signing",

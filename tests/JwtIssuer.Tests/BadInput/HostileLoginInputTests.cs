@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
-using JwtIssuer.Server.Pages;
+using JwtIssuer.Server.SignIn.Password;
 using JwtIssuer.Tests.Infrastructure;
 using static JwtIssuer.Tests.Infrastructure.JwtIssuerApplication;
 

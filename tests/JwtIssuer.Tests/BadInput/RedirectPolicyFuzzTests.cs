@@ -1,9 +1,8 @@
 using System.Text;
 using System.Text.RegularExpressions;
-using JwtIssuer.Configuration;
+using JwtIssuer.Tests.Infrastructure;
 using JwtIssuer.Redirects;
 using Microsoft.AspNetCore.WebUtilities;
-using Microsoft.Extensions.Options;
 
 namespace JwtIssuer.Tests.BadInput;
 
@@ -130,18 +129,8 @@ public sealed partial class RedirectPolicyFuzzTests
         Assert.True(acceptedMutants.Count >= 100, $"seed {seed}: only {acceptedMutants.Count} changed mutants were accepted");
     }
 
-    private static RedirectPolicy Policy()
-    {
-        var options = new JwtIssuerOptions();
-        foreach (var (consumer, urls) in Configured)
-        {
-            var consumerOptions = new ConsumerOptions { SigningKey = "k" };
-            consumerOptions.RedirectUrls.AddRange(urls);
-            options.Consumers[consumer] = consumerOptions;
-        }
-
-        return new RedirectPolicy(Options.Create(options));
-    }
+    private static RedirectPolicy Policy() =>
+        new(TestIssuerModels.WithConsumers(Configured));
 
     /// <summary>Why an accepted URL is not really on the allowlist, or null when it is.</summary>
     private static string? Violation(string url, RedirectDecision decision)

@@ -1,11 +1,14 @@
 using JwtIssuer.Configuration;
+using JwtIssuer.Server;
 using JwtIssuer.Server.AgentConsole;
 using JwtIssuer.Server.Data;
-using JwtIssuer.Server.Security;
 using JwtIssuer.Server.Sessions;
+using JwtIssuer.Server.SignIn;
+using JwtIssuer.Server.SignIn.Password;
 using JwtIssuer.Server.Telemetry;
-using JwtIssuer.Server.Upstream;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace JwtIssuer.Tests.Configuration;
 
@@ -24,11 +27,32 @@ public sealed class ExampleConfigurationTests
         return new ConfigurationBuilder().AddJsonFile(Path.Combine(directory.FullName, "appsettings.example.json")).Build();
     }
 
+    /// <summary>Every settings section the server registers (each registers itself once: there is no list to keep here).</summary>
+    internal static IReadOnlyList<SettingsSection> Sections()
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
+        builder.AddServerServices();
+        using var app = builder.Build();
+        return [.. app.Services.GetServices<SettingsSection>()];
+    }
+
     [Fact]
     public void EveryExampleSettingBindsToARealOption()
     {
         var example = Example();
         Action<BinderOptions> strict = options => options.ErrorOnUnknownConfiguration = true;
+        var sections = Sections();
+
+        // Every section the server reads is in the example, and binds with nothing left over.
+        Assert.All(sections, section =>
+        {
+            Assert.True(example.GetSection(section.Name).Exists(), $"appsettings.example.json has no {section.Name} section");
+            Assert.NotNull(example.GetSection(section.Name).Get(section.OptionsType, strict));
+        });
+        // And the example names no section the server does not read (but the framework's own).
+        Assert.All(example.GetChildren(), child => Assert.True(
+            child.Key is "Logging" or "AllowedHosts" || sections.Any(section => section.Name == child.Key),
+            $"appsettings.example.json has a section {child.Key} that nothing reads"));
 
         var issuer = example.GetSection(JwtIssuerOptions.SectionName).Get<JwtIssuerOptions>(strict)!;
         var database = example.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>(strict)!;

@@ -47,7 +47,8 @@ public sealed class StartupValidationTests
         { "Authentication:OpenIdConnect:Authority", "https://idp.example.com", "Authentication:OpenIdConnect:ClientId is missing" },
         { "Authentication:OpenIdConnect:Authority", "https://idp.example.com", "Authentication:OpenIdConnect needs exactly one of ClientSecret and ClientSecretFile" },
         { "Authentication:OpenIdConnect:ClientId", "jwt-issuer", "Authentication:OpenIdConnect:Authority is missing" },
-        { "Authentication:OpenIdConnect:ClientSecretFile", "/nonexistent/oidc-secret", "Authentication:OpenIdConnect:ClientSecretFile '/nonexistent/oidc-secret' cannot be read" },
+        // The one secret-file reader: like every secret setting, it never echoes a value that may be the secret itself.
+        { "Authentication:OpenIdConnect:ClientSecretFile", "/nonexistent/oidc-secret", "Authentication:OpenIdConnect:ClientSecretFile: cannot read (value not shown" },
         { "Authentication:OpenIdConnect:Scopes:0", "email", "Authentication:OpenIdConnect:Scopes must include openid" },
         { "Authentication:OpenIdConnect:AllowedEmailDomains:0", "@example.com", "Authentication:OpenIdConnect:AllowedEmailDomains:0 '@example.com' is not a domain name" },
         { "Authentication:OpenIdConnect:RequiredClaim:Type", "groups", "Authentication:OpenIdConnect:RequiredClaim needs both Type and Value" },

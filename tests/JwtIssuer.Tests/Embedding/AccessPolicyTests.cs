@@ -4,7 +4,6 @@ using System.Net.Http.Json;
 using System.Security.Claims;
 using System.Text.Json;
 using JwtIssuer.Access;
-using JwtIssuer.Endpoints;
 using JwtIssuer.Tests.Infrastructure;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -12,6 +11,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.Testing.Handlers;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -158,6 +158,39 @@ public sealed class AccessPolicyTests
         Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync(Host.JwtPath)).StatusCode);
     }
 
+    [Fact]
+    public async Task AnEmbeddersRequireAuthorizationCoversTheTokenEndpointButNeverTheKeySet()
+    {
+        await using var host = await Host.StartAsync(_ => TokenAccess.Allow, map: app => app.MapJwtIssuer().RequireAuthorization());
+        var anonymous = host.AnonymousClient();
+
+        // Consumers fetch the key set without a session, whatever the host puts on the token endpoint.
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/.well-known/jwks.json")).StatusCode);
+        var token = await anonymous.GetAsync(Host.JwtPath);
+        Assert.Equal(HttpStatusCode.Redirect, token.StatusCode);
+        Assert.Equal("/signin", token.Headers.Location!.AbsolutePath);
+
+        var client = await host.SignedInClientAsync(KeyValuePair.Create("sub", "u-1"), KeyValuePair.Create("email", "agent@example.com"));
+        Assert.Equal("agent@example.com", (await Host.TokenAsync(client)).GetClaim("email").Value);
+    }
+
+    [Fact]
+    public async Task UnderAPrefixTheIssuerWorksAndItsEndpointStillSaysWhatItIs()
+    {
+        await using var host = await Host.StartAsync(_ => TokenAccess.Allow, map: app => app.MapGroup("/sso").RequireAuthorization().MapJwtIssuer());
+        var client = await host.SignedInClientAsync(KeyValuePair.Create("sub", "u-1"), KeyValuePair.Create("email", "agent@example.com"));
+
+        var issued = await client.GetAsync("/sso" + Host.JwtPath);
+        Assert.Equal(HttpStatusCode.Redirect, issued.StatusCode);
+        Assert.Equal("agent@example.com", new JsonWebToken(TokenAssert.TokenFrom(issued.Headers.Location!)).GetClaim("email").Value);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(Host.JwtPath)).StatusCode);
+        // The group's authorization does not reach the key set either.
+        Assert.Equal(HttpStatusCode.OK, (await host.AnonymousClient().GetAsync("/sso/.well-known/jwks.json")).StatusCode);
+        // What the server's session handling keys on: metadata, never the path, so it holds under a prefix.
+        var endpoint = Assert.Single(host.Endpoints, endpoint => endpoint.RoutePattern.RawText == "/sso/api/jwt");
+        Assert.NotNull(endpoint.Metadata.GetMetadata<JwtIssuer.Endpoints.TokenEndpointMetadata>());
+    }
+
     [Theory]
     [InlineData("email")]
     [InlineData("sub")]
@@ -168,9 +201,9 @@ public sealed class AccessPolicyTests
     /// <summary>A minimal host app: cookie sign-in at <c>/signin-as</c> with the claims given, and the library.</summary>
     private sealed class Host(WebApplication app) : IAsyncDisposable
     {
-        public static readonly string JwtPath = $"{JwtEndpoint.Route}?redirect_url={Uri.EscapeDataString(Consumer)}";
+        public static readonly string JwtPath = $"/api/jwt?redirect_url={Uri.EscapeDataString(Consumer)}";
 
-        public static async Task<Host> StartAsync(Func<TokenRequest, TokenAccess> decide, Dictionary<string, string?>? settings = null)
+        public static async Task<Host> StartAsync(Func<TokenRequest, TokenAccess> decide, Dictionary<string, string?>? settings = null, Action<WebApplication>? map = null)
         {
             var builder = WebApplication.CreateSlimBuilder();
             builder.WebHost.UseTestServer();
@@ -185,13 +218,23 @@ public sealed class AccessPolicyTests
             builder.Configuration.AddInMemoryCollection(settings ?? []);
             builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
                 .AddCookie(options => options.LoginPath = "/signin");
+            builder.Services.AddAuthorization();
             builder.Services.AddSingleton<ITokenAccessPolicy>(new DelegatePolicy(decide));
             builder.Services.AddJwtIssuer(builder.Configuration);
             var app = builder.Build();
             app.UseAuthentication();
             app.MapPost("/signin-as", (HttpContext context, Dictionary<string, string> claims) => context.SignInAsync(
                 new ClaimsPrincipal(new ClaimsIdentity(claims.Select(claim => new Claim(claim.Key, claim.Value)), CookieAuthenticationDefaults.AuthenticationScheme))));
-            app.MapJwtIssuer();
+            if (map is null)
+            {
+                app.MapJwtIssuer();
+            }
+            else
+            {
+                app.UseAuthorization();
+                map(app);
+            }
+
             await app.StartAsync();
             return new Host(app);
         }
@@ -214,6 +257,11 @@ public sealed class AccessPolicyTests
             Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
             return new JsonWebToken(TokenAssert.TokenFrom(response.Headers.Location!));
         }
+
+        public HttpClient AnonymousClient() =>
+            new(new CookieContainerHandler { InnerHandler = app.GetTestServer().CreateHandler() }) { BaseAddress = new Uri("https://localhost") };
+
+        public IEnumerable<RouteEndpoint> Endpoints => ((IEndpointRouteBuilder)app).DataSources.SelectMany(source => source.Endpoints).OfType<RouteEndpoint>();
 
         public ValueTask DisposeAsync() => app.DisposeAsync();
     }

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Net;
-using JwtIssuer.Server.Security;
+using JwtIssuer.Server.SignIn.Password;
 using JwtIssuer.Tests.Infrastructure;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;

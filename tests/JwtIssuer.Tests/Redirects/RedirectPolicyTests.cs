@@ -1,6 +1,5 @@
-using JwtIssuer.Configuration;
 using JwtIssuer.Redirects;
-using Microsoft.Extensions.Options;
+using JwtIssuer.Tests.Infrastructure;
 
 namespace JwtIssuer.Tests.Redirects;
 
@@ -8,14 +7,8 @@ public sealed class RedirectPolicyTests
 {
     private const string Allowed = "https://dash11.comm100.io/api/agentSSO/jwt/Consumer";
 
-    private static RedirectPolicy Policy(params string[] urls)
-    {
-        var options = new JwtIssuerOptions();
-        var consumer = new ConsumerOptions { SigningKey = "k" };
-        consumer.RedirectUrls.AddRange(urls.Length == 0 ? [Allowed] : urls);
-        options.Consumers["comm100"] = consumer;
-        return new RedirectPolicy(Options.Create(options));
-    }
+    private static RedirectPolicy Policy(params string[] urls) =>
+        new(TestIssuerModels.WithConsumers([KeyValuePair.Create("comm100", urls.Length == 0 ? [Allowed] : urls)]));
 
     [Theory]
     [InlineData(Allowed)]
@@ -108,12 +101,12 @@ public sealed class RedirectPolicyTests
     [InlineData("https://dash11.comm100.io:+443/api/agentSSO/jwt/Consumer", RedirectRejection.Malformed)]
     [InlineData("", RedirectRejection.Missing)]
     [InlineData(null, RedirectRejection.Missing)]
-    public void RejectsBypassAttempt(string? url, RedirectRejection expected)
+    public void RejectsBypassAttempt(string? url, object expected)
     {
         var decision = Policy().Evaluate(url);
 
         Assert.False(decision.IsAllowed);
-        Assert.Equal(expected, decision.Rejection);
+        Assert.Equal((RedirectRejection)expected, decision.Rejection);
         Assert.Null(decision.Url);
         Assert.Null(decision.Consumer);
     }

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
-using JwtIssuer.Server.Upstream;
+using JwtIssuer.Server.SignIn.OpenIdConnect;
 using JwtIssuer.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
@@ -190,9 +190,9 @@ public sealed partial class UpstreamSignInTests
             [new System.Security.Claims.Claim("sub", "upstream-1"), new System.Security.Claims.Claim("email", Agent), new System.Security.Claims.Claim("email_verified", "true")], "forged"));
 
         await using var scope = flow.Issuer.Services.CreateAsyncScope();
-        var refusal = await scope.ServiceProvider.GetRequiredService<UpstreamSignIn>().SignInAsync(forged);
+        var refusal = await scope.ServiceProvider.GetRequiredService<OpenIdConnectSignIn>().SignInAsync(forged);
 
-        Assert.Equal(UpstreamRefusal.NoSubjectOrEmail, refusal);
+        Assert.Equal(OpenIdConnectRefusal.NoSubjectOrEmail, refusal);
         Assert.Empty(await flow.LoginsAsync(Agent));
     }
 

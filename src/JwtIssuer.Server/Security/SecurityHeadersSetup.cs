@@ -1,0 +1,116 @@
+using JwtIssuer.Configuration;
+using JwtIssuer.Server.AgentConsole;
+using JwtIssuer.Server.SignIn;
+using Microsoft.Extensions.Options;
+using NetEscapades.AspNetCore.SecurityHeaders.Headers;
+using NetEscapades.AspNetCore.SecurityHeaders.Infrastructure;
+
+namespace JwtIssuer.Server.Security;
+
+/// <summary>
+/// The security headers of every response, with NetEscapades.AspNetCore.SecurityHeaders: a page policy by default,
+/// and named policies that a page or endpoint chooses in its metadata (<c>[SecurityHeadersPolicy(...)]</c> or
+/// <c>.WithSecurityHeadersPolicy(...)</c>), never by comparing paths. Headers are set as the response starts, so
+/// error pages written by the library or the exception handler (which clears headers set earlier) carry them too.
+/// </summary>
+internal static class SecurityHeadersSetup
+{
+    /// <summary>The agent console page: the page policy, and the frames it may show.</summary>
+    public const string ConsolePolicy = "console";
+
+    // One year. Not includeSubDomains or preload: which other hosts serve HTTPS is not ours to promise.
+    private const int HstsSeconds = 31_536_000;
+
+    public static IHostApplicationBuilder AddSecurityHeaders(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<FrameAncestors>();
+        builder.Services.AddSecurityHeaderPolicies((policies, services) =>
+        {
+            var ancestors = services.GetRequiredService<FrameAncestors>().Origins;
+            var hsts = !services.GetRequiredService<IHostEnvironment>().IsDevelopment();
+            policies.SetDefaultPolicy(Page(ancestors, hsts));
+            policies.AddPolicy(ConsolePolicy, Page(ancestors, hsts, csp => csp.AddFrameSrc().Self().From(ConsoleFrames(services))));
+        });
+        return builder;
+    }
+
+    /// <summary>
+    /// Adds the headers middleware when the pipeline is built, not when this is called: its policies read the issuer's
+    /// compiled settings, and those must be checked first, so a bad setting is reported in one line, not a stack trace.
+    /// </summary>
+    public static WebApplication UseSecurityHeaderPolicies(this WebApplication app)
+    {
+        app.Use(next =>
+        {
+            var headers = ((IApplicationBuilder)app).New();
+            headers.UseSecurityHeaders();
+            headers.Run(next);
+            return headers.Build();
+        });
+        return app;
+    }
+
+    /// <summary>
+    /// nosniff everywhere; HSTS over HTTPS outside Development and off loopback (as UseHsts does: a browser would
+    /// otherwise refuse every plain-http development server); on HTML only, a CSP that loads our own assets alone and
+    /// names who may frame us, no referrer (ReturnUrl carries the consumer's relayState), and no caching.
+    /// </summary>
+    private static HeaderPolicyCollection Page(IReadOnlyList<string> frameAncestors, bool hsts, Action<CspBuilder>? more = null)
+    {
+        var policy = new HeaderPolicyCollection()
+            .AddContentTypeOptionsNoSniff()
+            // No form-action: browsers apply it to the redirects after a post too, and the sign-in post ends at the
+            // consumer (POST /login, 302 /api/jwt, 302 consumer).
+            .AddContentSecurityPolicy(csp =>
+            {
+                csp.AddDefaultSrc().Self();
+                csp.AddObjectSrc().None();
+                csp.AddBaseUri().None();
+                more?.Invoke(csp);
+                csp.AddFrameAncestors().Self().From(frameAncestors);
+            })
+            .AddReferrerPolicyNoReferrer()
+            .AddCustomHeader("Cache-Control", "no-store");
+        foreach (var header in new[] { "Content-Security-Policy", "Referrer-Policy", "Cache-Control" })
+        {
+            policy[header] = new DocumentsOnly(policy[header]);
+        }
+
+        return hsts ? policy.AddStrictTransportSecurity(HstsSeconds, includeSubdomains: false, preload: false, "localhost", "127.0.0.1", "[::1]") : policy;
+    }
+
+    /// <summary>
+    /// What the console page's frame may show: the console, our own pages (/api/jwt; sign in again when the session has
+    /// expired; a refusal), the consumer URLs the token goes to (Comm100 may serve them from another host than the
+    /// console) and, when there is one, the OpenID Connect provider's sign-in page; nothing else.
+    /// </summary>
+    private static IEnumerable<string> ConsoleFrames(IServiceProvider services)
+    {
+        var frames = new List<string>(services.GetRequiredService<IssuerModel>().ConsumerOrigins);
+        if (services.GetRequiredService<IOptions<AgentConsoleOptions>>().Value.ConsoleUri is { } console)
+        {
+            frames.Insert(0, ConfiguredUrl.Origin(console));
+        }
+
+        if (ConfiguredUrl.Parse(services.GetRequiredService<IOptions<AuthenticationSettings>>().Value.OpenIdConnect?.Authority) is { } provider)
+        {
+            frames.Add(ConfiguredUrl.Origin(provider));
+        }
+
+        return frames.Distinct(StringComparer.OrdinalIgnoreCase);
+    }
+
+    /// <summary>A header for HTML documents only: JSON, redirects and assets go without it.</summary>
+    private sealed class DocumentsOnly(IHeaderPolicy inner) : IHeaderPolicy
+    {
+        public string Header => inner.Header;
+
+        public void Apply(HttpContext context, CustomHeadersResult result)
+        {
+            if (context.Response.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) == true)
+            {
+                inner.Apply(context, result);
+            }
+        }
+    }
+}

@@ -1,0 +1,155 @@
+using System.Security.Claims;
+using JwtIssuer.Server.Data;
+using JwtIssuer.Server.Users;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace JwtIssuer.Server.SignIn.OpenIdConnect;
+
+/// <summary>Why an identity the provider vouched for may not sign in here.</summary>
+public enum OpenIdConnectRefusal
+{
+    None,
+    NoSubjectOrEmail,
+    EmailNotVerified,
+    DomainNotAllowed,
+    MissingRequiredClaim,
+    NotProvisioned,
+    LinkedToAnother,
+    CannotSignIn,
+}
+
+/// <summary>
+/// Turns the provider's ID token claims into a session here: checks them against <c>Authentication:OpenIdConnect</c>,
+/// finds the local user linked to the provider's subject (or links, or creates, one by email), and signs that user in
+/// as the password form would, so <c>users disable</c> and the security stamp keep working. A lockout does not stop it:
+/// the lockout is there to stop password guessing, and the provider proved this sign-in.
+/// </summary>
+public sealed partial class OpenIdConnectSignIn(
+    UserManager<User> users,
+    JwtIssuerDbContext database,
+    SignInManager<User> signIn,
+    IOptions<AuthenticationSettings> settings,
+    TimeProvider time,
+    ILogger<OpenIdConnectSignIn> logger)
+{
+    public async Task<OpenIdConnectRefusal> SignInAsync(ClaimsPrincipal upstream)
+    {
+        var oidc = settings.Value.OpenIdConnect ?? throw new InvalidOperationException("Authentication:OpenIdConnect is not configured.");
+        var issuer = OpenIdConnectSetup.IssuerOf(oidc);
+
+        // The handler checked the ID token's issuer; the claim still names it, so a principal from anywhere else is not taken.
+        var subjectClaim = upstream.FindFirst("sub");
+        var subject = subjectClaim is not null && string.Equals(subjectClaim.Issuer.TrimEnd('/'), issuer, StringComparison.Ordinal) ? subjectClaim.Value : null;
+        var email = upstream.FindFirst(oidc.EmailClaim)?.Value?.Trim();
+        if (string.IsNullOrEmpty(subject) || string.IsNullOrEmpty(email) || !email.Contains('@'))
+        {
+            return Refused(OpenIdConnectRefusal.NoSubjectOrEmail, subject, email);
+        }
+
+        var refusal = CheckClaims(upstream, oidc, email);
+        if (refusal != OpenIdConnectRefusal.None)
+        {
+            return Refused(refusal, subject, email);
+        }
+
+        // Linked under the issuer, so a subject of another provider (after a change of Authority) is another login.
+        var user = await users.FindByLoginAsync(issuer, subject);
+        if (user is null)
+        {
+            (user, refusal) = await LinkOnceAsync(issuer, subject, email, upstream.FindFirst(oidc.NameClaim)?.Value, oidc);
+            if (user is null)
+            {
+                return Refused(refusal, subject, email);
+            }
+        }
+
+        if (!await signIn.CanSignInAsync(user))
+        {
+            return Refused(OpenIdConnectRefusal.CannotSignIn, subject, email);
+        }
+
+        await signIn.SignInAsync(user, isPersistent: false, authenticationMethod: OpenIdConnectSetup.Scheme);
+        LogSignedIn(logger, user.Id);
+        return OpenIdConnectRefusal.None;
+    }
+
+    private static OpenIdConnectRefusal CheckClaims(ClaimsPrincipal upstream, OpenIdConnectSettings oidc, string email)
+    {
+        if (oidc.RequireVerifiedEmail && !string.Equals(upstream.FindFirst("email_verified")?.Value, "true", StringComparison.OrdinalIgnoreCase))
+        {
+            return OpenIdConnectRefusal.EmailNotVerified;
+        }
+
+        var domain = email[(email.LastIndexOf('@') + 1)..];
+        if (oidc.AllowedEmailDomains.Count > 0 && !oidc.AllowedEmailDomains.Contains(domain, StringComparer.OrdinalIgnoreCase))
+        {
+            return OpenIdConnectRefusal.DomainNotAllowed;
+        }
+
+        if (oidc.RequiredClaim is { Type: { } type, Value: { } value } && !upstream.HasClaim(type, value))
+        {
+            return OpenIdConnectRefusal.MissingRequiredClaim;
+        }
+
+        return OpenIdConnectRefusal.None;
+    }
+
+    /// <summary>Links as below; when a sign-in in another tab linked or created the user first, takes its link.</summary>
+    private async Task<(User? User, OpenIdConnectRefusal Refusal)> LinkOnceAsync(string issuer, string subject, string email, string? name, OpenIdConnectSettings oidc)
+    {
+        try
+        {
+            return await LinkAsync(issuer, subject, email, name, oidc);
+        }
+        catch (DbUpdateException)
+        {
+            // The failed insert stays tracked and would fail every later save of this request.
+            database.ChangeTracker.Clear();
+            return await users.FindByLoginAsync(issuer, subject) is { } linked ? (linked, OpenIdConnectRefusal.None) : (null, OpenIdConnectRefusal.LinkedToAnother);
+        }
+    }
+
+    /// <summary>The user with this email, linked to the provider's subject; created first if the settings allow.</summary>
+    private async Task<(User? User, OpenIdConnectRefusal Refusal)> LinkAsync(string issuer, string subject, string email, string? name, OpenIdConnectSettings oidc)
+    {
+        var user = await users.FindByEmailAsync(email);
+        if (user is null)
+        {
+            if (!oidc.CreateUsers)
+            {
+                return (null, OpenIdConnectRefusal.NotProvisioned);
+            }
+
+            user = new User { UserName = email, Email = email, EmailConfirmed = true, DisplayName = name, CreatedAt = time.GetUtcNow() };
+            if (!(await users.CreateAsync(user)).Succeeded)
+            {
+                // A sign-in in another tab may have created the user a moment ago; then it has the link, or will.
+                return await users.FindByLoginAsync(issuer, subject) is { } theirs
+                    ? (theirs, OpenIdConnectRefusal.None)
+                    : (null, await users.FindByEmailAsync(email) is null ? OpenIdConnectRefusal.NotProvisioned : OpenIdConnectRefusal.LinkedToAnother);
+            }
+        }
+        else if ((await users.GetLoginsAsync(user)).Any(login => login.LoginProvider == issuer))
+        {
+            // Another subject at the provider already owns this user: a reused or reassigned address, not a second key.
+            return (null, OpenIdConnectRefusal.LinkedToAnother);
+        }
+
+        var linked = await users.AddLoginAsync(user, new UserLoginInfo(issuer, subject, oidc.DisplayName));
+        return linked.Succeeded ? (user, OpenIdConnectRefusal.None) : (null, OpenIdConnectRefusal.LinkedToAnother);
+    }
+
+    private OpenIdConnectRefusal Refused(OpenIdConnectRefusal refusal, string? subject, string? email)
+    {
+        LogRefused(logger, refusal, subject, email);
+        return refusal;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "User {UserId} signed in through OpenID Connect")]
+    private static partial void LogSignedIn(ILogger logger, string userId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "OpenID Connect sign-in refused ({Refusal}) for subject {Subject}, email {Email}")]
+    private static partial void LogRefused(ILogger logger, OpenIdConnectRefusal refusal, string? subject, string? email);
+}
