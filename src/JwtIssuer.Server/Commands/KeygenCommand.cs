@@ -15,7 +15,7 @@ internal static partial class KeygenCommand
     private const string RotationWarning =
         "Replacing a key that a consumer signs with makes its tokens fail until the consumer has the new key. " +
         "Rotate in this order: add the new key beside the old one, restart, paste it into the consumer, " +
-        "switch the consumer's SigningKey and restart, remove the old key later (README: Keys and rotation).";
+        "switch the consumer's SigningKey and restart, remove the old key later (docs/keys.md).";
 
     public static Command Create()
     {

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.Configuration.Memory;
+using Microsoft.Extensions.FileProviders;
 
 namespace JwtIssuer.Server.Configuration;
 
@@ -36,12 +37,16 @@ internal static partial class ConfigurationSources
             return;
         }
 
+        // Where each file was looked for, in full: user secrets, for one, are not in the content root.
         var files = ((IConfigurationRoot)app.Configuration).Providers
             .OfType<JsonConfigurationProvider>()
-            .Select(provider => (provider.Source.Path, File: provider.Source.FileProvider?.GetFileInfo(provider.Source.Path ?? string.Empty)))
+            .Select(provider => provider.Source)
+            .Select(source => (File: source.FileProvider?.GetFileInfo(source.Path ?? string.Empty), Where: source.FileProvider is PhysicalFileProvider physical
+                ? Path.Combine(physical.Root, source.Path ?? string.Empty)
+                : source.Path))
             .ToList();
-        var read = files.Where(file => file.File is { Exists: true }).Select(file => file.File!.PhysicalPath ?? file.Path).ToList();
-        var missing = files.Where(file => file.File is not { Exists: true }).Select(file => file.Path).ToList();
+        var read = files.Where(file => file.File is { Exists: true }).Select(file => file.File!.PhysicalPath ?? file.Where).ToList();
+        var missing = files.Where(file => file.File is not { Exists: true }).Select(file => file.Where).ToList();
         LogSources(
             logger,
             app.Environment.ContentRootPath,
@@ -50,6 +55,6 @@ internal static partial class ConfigurationSources
     }
 
     [LoggerMessage(Level = LogLevel.Information,
-        Message = "Configuration: content root {ContentRoot}; files read: {FilesRead}; not found there: {FilesNotFound}; then environment variables and the command line")]
+        Message = "Configuration: content root {ContentRoot}; files read: {FilesRead}; not found: {FilesNotFound}; then environment variables and the command line")]
     private static partial void LogSources(ILogger logger, string contentRoot, string filesRead, string filesNotFound);
 }

@@ -64,7 +64,7 @@ internal sealed partial class AuthenticationSettingsValidator(IHostEnvironment e
 
         if (oidc.RequireVerifiedEmail && oidc.EmailClaim != "email")
         {
-            errors.Add($"{Section}:EmailClaim is '{oidc.EmailClaim}', but email_verified vouches only for the email claim. Set RequireVerifiedEmail to false and list AllowedEmailDomains (see the README's Entra ID recipe).");
+            errors.Add($"{Section}:EmailClaim is '{oidc.EmailClaim}', but email_verified vouches only for the email claim. Set RequireVerifiedEmail to false and list AllowedEmailDomains (see the Entra ID recipe in docs/openid-connect.md).");
         }
 
         if (!oidc.RequireVerifiedEmail && oidc.AllowedEmailDomains.Count == 0)

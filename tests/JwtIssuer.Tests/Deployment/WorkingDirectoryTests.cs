@@ -42,6 +42,6 @@ public sealed class WorkingDirectoryTests : IDisposable
         var sources = Assert.Single(lines, line => line.GetProperty("Category").GetString() == "JwtIssuer.Server.Configuration.ConfigurationSources");
         var message = sources.GetProperty("Message").GetString()!;
         Assert.Contains($"content root {_elsewhere}", message, StringComparison.Ordinal);
-        Assert.Contains("files read: none; not found there: appsettings.json, appsettings.Production.json", message, StringComparison.Ordinal);
+        Assert.Contains($"files read: none; not found: {Path.Combine(_elsewhere, "appsettings.json")}, {Path.Combine(_elsewhere, "appsettings.Production.json")}", message, StringComparison.Ordinal);
     }
 }
