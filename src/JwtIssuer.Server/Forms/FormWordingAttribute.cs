@@ -12,12 +12,6 @@ public sealed class FormWordingAttribute(string form, string action, string doin
 {
     internal static readonly FormWordingAttribute Default = new("form", "submit it", "submitting forms");
 
-    public string Form => form;
-
-    public string Action => action;
-
-    public string Doing => doing;
-
     internal string Expired => $"This {form} has expired or was not sent by this page. Reload the page and {action} again.";
 
     internal string Unreadable => $"The {form} could not be read. Reload the page and {action} again.";

@@ -1,4 +1,5 @@
 using JwtIssuer.Endpoints;
+using JwtIssuer.Server.Security;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Abstractions;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
@@ -17,6 +18,7 @@ internal sealed class LayoutErrorPage(IModelMetadataProvider metadata) : ErrorPa
 
     public override Task WriteAsync(HttpContext context, int statusCode, string title, string detail)
     {
+        SecurityHeadersSetup.UseErrorPagePolicy(context);
         var view = new ViewResult
         {
             ViewName = ViewPath,

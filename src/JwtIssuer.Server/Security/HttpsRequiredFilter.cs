@@ -1,4 +1,4 @@
-using JwtIssuer.Endpoints;
+using JwtIssuer.Server.Layout;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
@@ -11,7 +11,7 @@ namespace JwtIssuer.Server.Security;
 /// Our pages set Secure cookies (outside local development), which a browser on plain http neither keeps nor
 /// sends, and antiforgery refuses to work there at all. Rather than a 500, a page over plain http says what is
 /// wrong; most often a TLS proxy in front whose forwarded headers the server was not told to trust.
-/// Registered to run before every other filter, antiforgery validation included (see ServerServices).
+/// Registered to run before every other filter, antiforgery validation included (see Layout/PagesSetup).
 /// </summary>
 internal sealed class HttpsRequiredFilter(IOptions<AntiforgeryOptions> antiforgery) : IAuthorizationFilter
 {
@@ -22,14 +22,8 @@ internal sealed class HttpsRequiredFilter(IOptions<AntiforgeryOptions> antiforge
             return;
         }
 
-        context.Result = new ErrorPageResult(new ErrorResult(StatusCodes.Status400BadRequest, "This page needs HTTPS",
+        context.Result = new ErrorActionResult(StatusCodes.Status400BadRequest, "This page needs HTTPS",
             "Signing in needs a secure (https://) connection. If this server sits behind a proxy that terminates TLS, " +
-            "the administrator must let it trust the proxy's forwarded headers."));
-    }
-
-    /// <summary>Lets an MVC filter answer with the library's error page.</summary>
-    private sealed class ErrorPageResult(ErrorResult result) : IActionResult
-    {
-        public Task ExecuteResultAsync(ActionContext context) => result.ExecuteAsync(context.HttpContext);
+            "the administrator must let it trust the proxy's forwarded headers.");
     }
 }

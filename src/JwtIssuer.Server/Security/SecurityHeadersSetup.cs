@@ -18,6 +18,9 @@ internal static class SecurityHeadersSetup
     /// <summary>The agent console page: the page policy, and the frames it may show.</summary>
     public const string ConsolePolicy = "console";
 
+    /// <summary>An error page, whatever endpoint it answers for: the page policy, and no form may be sent from it.</summary>
+    private const string ErrorPolicy = "error";
+
     // One year. Not includeSubDomains or preload: which other hosts serve HTTPS is not ours to promise.
     private const int HstsSeconds = 31_536_000;
 
@@ -30,9 +33,16 @@ internal static class SecurityHeadersSetup
             var hsts = !services.GetRequiredService<IHostEnvironment>().IsDevelopment();
             policies.SetDefaultPolicy(Page(ancestors, hsts));
             policies.AddPolicy(ConsolePolicy, Page(ancestors, hsts, csp => csp.AddFrameSrc().Self().From(ConsoleFrames(services))));
+            policies.AddPolicy(ErrorPolicy, Page(ancestors, hsts, csp => csp.AddFormAction().None()));
+            policies.SetPolicySelector(context => context.HttpContext.Features.Get<ErrorPageMark>() is null
+                ? context.SelectedPolicy
+                : context.ConfiguredPolicies[ErrorPolicy]);
         });
         return builder;
     }
+
+    /// <summary>Marks the response as an error page, which gets <see cref="ErrorPolicy"/> instead of its endpoint's.</summary>
+    public static void UseErrorPagePolicy(HttpContext context) => context.Features.Set(ErrorPageMark.Instance);
 
     /// <summary>
     /// Adds the headers middleware when the pipeline is built, not when this is called: its policies read the issuer's
@@ -98,6 +108,11 @@ internal static class SecurityHeadersSetup
         }
 
         return frames.Distinct(StringComparer.OrdinalIgnoreCase);
+    }
+
+    private sealed class ErrorPageMark
+    {
+        public static readonly ErrorPageMark Instance = new();
     }
 
     /// <summary>A header for HTML documents only: JSON, redirects and assets go without it.</summary>

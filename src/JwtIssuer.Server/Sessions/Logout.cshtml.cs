@@ -1,4 +1,3 @@
-using JwtIssuer.Server.SignIn;
 using JwtIssuer.Server.SignIn.OpenIdConnect;
 using JwtIssuer.Server.Users;
 using JwtIssuer.Server.SignIn.Password;

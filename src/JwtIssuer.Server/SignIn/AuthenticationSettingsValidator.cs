@@ -5,10 +5,10 @@ using Microsoft.Extensions.Options;
 namespace JwtIssuer.Server.SignIn;
 
 /// <summary>
-/// Checks the <c>Authentication</c> section, and reads the OpenID Connect client secret once, here, so a secret file
-/// that cannot be read stops start-up like any other bad setting.
+/// Checks the <c>Authentication</c> section, the OpenID Connect client secret's file included, so a secret file that
+/// cannot be read stops start-up like any other bad setting.
 /// </summary>
-internal sealed partial class AuthenticationSettingsValidator(IHostEnvironment environment, ILogger<AuthenticationSettingsValidator> logger) : IValidateOptions<AuthenticationSettings>
+internal sealed class AuthenticationSettingsValidator(OpenIdConnectClientSecret clientSecret) : IValidateOptions<AuthenticationSettings>
 {
     private const string Section = "Authentication:OpenIdConnect";
 
@@ -47,9 +47,9 @@ internal sealed partial class AuthenticationSettingsValidator(IHostEnvironment e
         {
             errors.Add($"{Section} needs exactly one of ClientSecret and ClientSecretFile.");
         }
-        else
+        else if (clientSecret.Get(oidc, out var error) is null)
         {
-            oidc.ClientSecretValue = ReadClientSecret(oidc, errors);
+            errors.Add(error!);
         }
 
         if (!oidc.EffectiveScopes.Contains("openid", StringComparer.Ordinal))
@@ -96,35 +96,4 @@ internal sealed partial class AuthenticationSettingsValidator(IHostEnvironment e
             errors.Add($"{Section}:DisplayName must be 1 to 64 characters.");
         }
     }
-
-    /// <summary>The client secret, from the setting or, through the one secret-file reader, the file.</summary>
-    private string? ReadClientSecret(OpenIdConnectSettings oidc, List<string> errors)
-    {
-        if (!string.IsNullOrEmpty(oidc.ClientSecret))
-        {
-            return oidc.ClientSecret;
-        }
-
-        var warnings = new List<string>();
-        var text = SecretFile.Read($"{Section}:ClientSecretFile", oidc.ClientSecretFile!, environment.ContentRootPath, warnings, out var path, out var error);
-        foreach (var warning in warnings)
-        {
-            LogWarning(logger, warning);
-        }
-
-        var secret = text is null ? null : SecretFile.WithoutTrailingNewline(text);
-        if (error is not null)
-        {
-            errors.Add(error);
-        }
-        else if (string.IsNullOrEmpty(secret))
-        {
-            errors.Add($"{Section}:ClientSecretFile '{path}' is empty.");
-        }
-
-        return secret;
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Warning}")]
-    private static partial void LogWarning(ILogger logger, string warning);
 }

@@ -10,10 +10,7 @@ namespace JwtIssuer.Diagnostics;
 /// </summary>
 internal sealed partial class TokenAudit(ILoggerFactory loggers)
 {
-    /// <summary>The log category of audit events.</summary>
-    public const string Category = JwtIssuerDiagnostics.AuditCategory;
-
-    private readonly ILogger _logger = loggers.CreateLogger(Category);
+    private readonly ILogger _logger = loggers.CreateLogger(JwtIssuerDiagnostics.AuditCategory);
 
     /// <summary>Records that <paramref name="token"/> was issued to <paramref name="subject"/>.</summary>
     public void TokenIssued(MintedToken token, TokenSubject subject, string consumer, string redirectHost)

@@ -28,9 +28,6 @@ internal sealed class SigningKeyRing
     /// <summary>Every loaded key.</summary>
     public IEnumerable<SigningKey> Keys => _keys.Values;
 
-    /// <summary>The key with this id.</summary>
-    public SigningKey this[string keyId] => _keys[keyId];
-
     /// <summary>The public RS256/ES256 keys as a JWK Set (<c>/.well-known/jwks.json</c>). Shared secrets never appear.</summary>
     public string JsonWebKeySet { get; }
 

@@ -104,6 +104,26 @@ public sealed class StartupValidationTests
         Assert.Contains("JwtIssuer:Consumers is empty. Configure at least one consumer with RedirectUrls and SigningKey; see appsettings.example.json.", failures);
     }
 
+    [Theory]
+    [InlineData(" client-secret\n", "has spaces or tabs before or after the secret")]
+    [InlineData("client-secret\t\n", "has spaces or tabs before or after the secret")]
+    [InlineData("\n", "is empty")]
+    public async Task AClientSecretFileWithStrayWhitespaceIsRefusedNotSentToTheProvider(string content, string message)
+    {
+        var file = Path.Combine(Directory.CreateTempSubdirectory("jwt-issuer-oidc-").FullName, "client-secret");
+        await File.WriteAllTextAsync(file, content, TestContext.Current.CancellationToken);
+
+        var failures = await FailuresAsync(settings =>
+        {
+            settings["Authentication:OpenIdConnect:Authority"] = "https://idp.example.com";
+            settings["Authentication:OpenIdConnect:ClientId"] = "jwt-issuer";
+            settings["Authentication:OpenIdConnect:ClientSecretFile"] = file;
+        });
+
+        Assert.Contains(failures, failure => failure.StartsWith($"Authentication:OpenIdConnect:ClientSecretFile '{file}' {message}", StringComparison.Ordinal));
+        Assert.DoesNotContain(failures, failure => failure.Contains("client-secret\t", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task ValidationMessagesNeverContainTheSecret()
     {

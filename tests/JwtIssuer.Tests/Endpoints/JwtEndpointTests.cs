@@ -145,7 +145,7 @@ public abstract class JwtEndpointTests(string provider) : IDisposable
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Null(response.Headers.Location);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.DoesNotContain(_app.Logs.GetSnapshot(), record => record.Category == TokenAudit.Category);
+        Assert.DoesNotContain(_app.Logs.GetSnapshot(), record => record.Category == JwtIssuerDiagnostics.AuditCategory);
     }
 
     [Fact]
@@ -299,11 +299,11 @@ public abstract class JwtEndpointTests(string provider) : IDisposable
         _app.Time.Advance(UserStatusSnapshot.MaxAge);
 
         // No token, and not a dead end either: the agent is asked to sign in, and comes back here after.
-        var issued = _app.Logs.GetSnapshot().Count(record => record.Category == TokenAudit.Category);
+        var issued = _app.Logs.GetSnapshot().Count(record => record.Category == JwtIssuerDiagnostics.AuditCategory);
         var stale = await client.GetAsync(JwtUrl(Comm100Url));
         Assert.Equal(HttpStatusCode.Redirect, stale.StatusCode);
         Assert.Equal("/login", stale.Headers.Location!.AbsolutePath);
-        Assert.Equal(issued, _app.Logs.GetSnapshot().Count(record => record.Category == TokenAudit.Category));
+        Assert.Equal(issued, _app.Logs.GetSnapshot().Count(record => record.Category == JwtIssuerDiagnostics.AuditCategory));
         var fresh = await _app.CreateSignedInClientAsync("agent@example.com");
         Assert.Equal(HttpStatusCode.Redirect, (await fresh.GetAsync(JwtUrl(Comm100Url))).StatusCode);
     }

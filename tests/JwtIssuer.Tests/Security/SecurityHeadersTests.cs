@@ -46,10 +46,12 @@ public sealed class SecurityHeadersTests : IDisposable
 
         var response = await client.GetAsync("/api/jwt?redirect_url=https://evil.example/");
 
-        // In the site's layout, like every page: its own stylesheet and nothing else, framed only by whom /login may be.
+        // In the site's layout, like every page: its own stylesheet and nothing else, framed only by whom /login may be,
+        // and, being an error page, sending no form anywhere.
         var policy = Assert.Single(response.Headers.GetValues("Content-Security-Policy"));
         Assert.StartsWith("default-src 'self'; object-src 'none'; base-uri 'none'; ", policy, StringComparison.Ordinal);
         Assert.Contains("; frame-ancestors 'self' ", policy, StringComparison.Ordinal);
+        Assert.Contains("form-action 'none'", policy, StringComparison.Ordinal);
     }
 
     [Fact]

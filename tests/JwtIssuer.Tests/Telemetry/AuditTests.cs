@@ -23,7 +23,7 @@ public sealed class AuditTests : IDisposable
         var rs = TokenAssert.TokenFrom((await client.GetAsync(JwtUrl(RsaConsumerUrl))).Headers.Location!);
         await client.GetAsync(JwtUrl("https://evil.example/"));
 
-        var events = _app.Logs.GetSnapshot().Where(record => record.Category == TokenAudit.Category).ToList();
+        var events = _app.Logs.GetSnapshot().Where(record => record.Category == JwtIssuerDiagnostics.AuditCategory).ToList();
         Assert.Equal(2, events.Count);
         foreach (var (record, token, consumer, key, host) in new[]
         {

@@ -18,9 +18,6 @@ public sealed class OpenIdConnectSettings
 
     public string? ClientSecretFile { get; set; }
 
-    /// <summary>The secret itself, from <see cref="ClientSecret"/> or the file, read once when the settings are validated.</summary>
-    internal string? ClientSecretValue { get; set; }
-
     /// <summary>Scopes to ask for; by default <c>openid profile email</c>. Must include <c>openid</c>.</summary>
     public List<string> Scopes { get; } = [];
 

@@ -38,6 +38,7 @@ internal static partial class OpenIdConnectSetup
     {
         var services = builder.Services;
         services.AddScoped<OpenIdConnectSignIn>();
+        services.AddSingleton<OpenIdConnectClientSecret>();
 
         services.AddAuthentication().AddCookie(CookieScheme);
         services.AddOptions<CookieAuthenticationOptions>(CookieScheme)
@@ -71,7 +72,7 @@ internal static partial class OpenIdConnectSetup
                 options.Validate(Scheme);
                 return true;
             })
-            .Configure<IOptions<AuthenticationSettings>, IOptions<AgentSessionOptions>, TimeProvider>((options, settings, session, time) =>
+            .Configure<IOptions<AuthenticationSettings>, IOptions<AgentSessionOptions>, OpenIdConnectClientSecret, TimeProvider>((options, settings, session, clientSecret, time) =>
             {
                 var oidc = settings.Value.OpenIdConnect;
                 if (oidc?.Authority is null || !Uri.TryCreate(oidc.Authority, UriKind.Absolute, out var authority))
@@ -81,7 +82,7 @@ internal static partial class OpenIdConnectSetup
 
                 options.Authority = oidc.Authority;
                 options.ClientId = oidc.ClientId;
-                options.ClientSecret = oidc.ClientSecretValue;
+                options.ClientSecret = clientSecret.Get(oidc, out _);
                 options.ResponseType = OpenIdConnectResponseType.Code;
                 options.UsePkce = true;
                 options.CallbackPath = OpenIdConnectSettings.CallbackPath;

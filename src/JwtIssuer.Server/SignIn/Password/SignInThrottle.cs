@@ -33,9 +33,10 @@ public sealed class SignInThrottle(IOptions<SignInLimitOptions> options, TimePro
     /// <param name="retryAfter">How long to wait when refused.</param>
     public bool TryAcquire(IPAddress? client, string normalizedAccount, out TimeSpan retryAfter)
     {
-        var now = time.GetUtcNow();
-        return _perAddress.TryTake(AddressKey(client), now, out retryAfter)
-            && _perAccount.TryTake(normalizedAccount, now, out retryAfter);
+        // The monotonic clock: setting the wall clock back or forward neither extends nor ends a window.
+        var now = time.GetTimestamp();
+        return _perAddress.TryTake(AddressKey(client), now, time, out retryAfter)
+            && _perAccount.TryTake(normalizedAccount, now, time, out retryAfter);
     }
 
     /// <summary>IPv4 as is (also when mapped into IPv6); IPv6 by its /64, which one client usually holds whole.</summary>
@@ -65,28 +66,28 @@ public sealed class SignInThrottle(IOptions<SignInLimitOptions> options, TimePro
     private sealed class FixedWindows(WindowLimit limit)
     {
         private readonly Dictionary<string, Window> _windows = new(StringComparer.Ordinal);
-        private DateTimeOffset _nextSweep;
+        private long? _lastSweep;
 
-        public bool TryTake(string key, DateTimeOffset now, out TimeSpan retryAfter)
+        public bool TryTake(string key, long now, TimeProvider time, out TimeSpan retryAfter)
         {
             // Attempts are few (each allowed one costs a PBKDF2 hash), so one lock is no bottleneck.
             lock (_windows)
             {
                 // Ended windows are dropped once per window length, so memory holds only the keys of the current one.
-                if (now >= _nextSweep)
+                if (_lastSweep is not { } swept || time.GetElapsedTime(swept, now) >= limit.Window)
                 {
-                    foreach (var ended in _windows.Where(entry => now >= entry.Value.Start + limit.Window).Select(entry => entry.Key).ToList())
+                    foreach (var ended in _windows.Where(entry => time.GetElapsedTime(entry.Value.Start, now) >= limit.Window).Select(entry => entry.Key).ToList())
                     {
                         _windows.Remove(ended);
                     }
 
-                    _nextSweep = now + limit.Window;
+                    _lastSweep = now;
                 }
 
-                var window = _windows.TryGetValue(key, out var current) && now < current.Start + limit.Window ? current : new Window(now, 0);
+                var window = _windows.TryGetValue(key, out var current) && time.GetElapsedTime(current.Start, now) < limit.Window ? current : new Window(now, 0);
                 if (window.Count >= limit.PermitLimit)
                 {
-                    retryAfter = window.Start + limit.Window - now;
+                    retryAfter = limit.Window - time.GetElapsedTime(window.Start, now);
                     return false;
                 }
 
@@ -96,6 +97,7 @@ public sealed class SignInThrottle(IOptions<SignInLimitOptions> options, TimePro
             }
         }
 
-        private readonly record struct Window(DateTimeOffset Start, int Count);
+        /// <summary>A window: when it started, as a monotonic timestamp, and how many attempts it has taken.</summary>
+        private readonly record struct Window(long Start, int Count);
     }
 }
