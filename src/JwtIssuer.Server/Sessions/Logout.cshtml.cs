@@ -1,16 +1,13 @@
-using JwtIssuer.Server.SignIn.OpenIdConnect;
-using JwtIssuer.Server.Users;
 using JwtIssuer.Server.SignIn.Password;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace JwtIssuer.Server.Sessions;
 
+/// <summary><c>POST /logout</c>: the sign-out button of our pages; <c>GET</c> shows the button.</summary>
 [AllowAnonymous]
-public sealed class LogoutModel(SignInManager<User> signIn) : PageModel
+public sealed class LogoutModel(AgentSignOut signOut) : PageModel
 {
     /// <summary>The page's name, for links and redirects to it.</summary>
     public const string PageName = "/Sessions/Logout";
@@ -19,12 +16,10 @@ public sealed class LogoutModel(SignInManager<User> signIn) : PageModel
     {
     }
 
-    // POST only, with antiforgery: a cross-site link or image cannot sign an agent out.
+    // POST only, with antiforgery: a cross-site link or image cannot sign an agent out here.
     public async Task<IActionResult> OnPostAsync()
     {
-        await signIn.SignOutAsync();
-        // A provider's identity still waiting for its callback goes too.
-        await HttpContext.SignOutAsync(OpenIdConnectSetup.CookieScheme);
+        await signOut.SignOutAsync(HttpContext, SignOutWay.Form);
         return RedirectToPage(LoginModel.PageName);
     }
 }

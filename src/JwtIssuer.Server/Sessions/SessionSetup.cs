@@ -25,6 +25,7 @@ internal static class SessionSetup
         var services = builder.Services;
         services.AddSettings<AgentSessionOptions, AgentSessionOptionsValidator>(builder.Configuration, AgentSessionOptions.SectionName);
         services.AddSettings<DataProtectionSettings>(builder.Configuration, DataProtectionSettings.SectionName);
+        services.AddScoped<AgentSignOut>();
 
         services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
         services.AddOptions<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme)
