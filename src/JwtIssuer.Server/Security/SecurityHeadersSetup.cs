@@ -32,7 +32,16 @@ internal static class SecurityHeadersSetup
             var ancestors = services.GetRequiredService<FrameAncestors>().Origins;
             var hsts = !services.GetRequiredService<IHostEnvironment>().IsDevelopment();
             policies.SetDefaultPolicy(Page(ancestors, hsts));
-            policies.AddPolicy(ConsolePolicy, Page(ancestors, hsts, csp => csp.AddFrameSrc().Self().From(ConsoleFrames(services))));
+            var console = services.GetRequiredService<IOptions<AgentConsoleOptions>>().Value;
+            policies.AddPolicy(ConsolePolicy, Page(ancestors, hsts, csp =>
+            {
+                csp.AddFrameSrc().Self().From(ConsoleFrames(services, console));
+                if (console.Mode == ConsoleMode.Sdk)
+                {
+                    // Comm100's SDK script from its origin, and our one inline script by its nonce; nothing else.
+                    csp.AddScriptSrc().From(ConfiguredUrl.Origin(console.Sdk!.BaseUri!)).WithNonce();
+                }
+            }));
             policies.AddPolicy(ErrorPolicy, Page(ancestors, hsts, csp => csp.AddFormAction().None()));
             policies.SetPolicySelector(context => context.HttpContext.Features.Get<ErrorPageMark>() is null
                 ? context.SelectedPolicy
@@ -90,16 +99,16 @@ internal static class SecurityHeadersSetup
     }
 
     /// <summary>
-    /// What the console page's frame may show: the console, our own pages (/api/jwt; sign in again when the session has
+    /// What the console page's frame may show: the console (the bare iframe's, or the one the SDK frames), our own pages (/api/jwt; sign in again when the session has
     /// expired; a refusal), the consumer URLs the token goes to (Comm100 may serve them from another host than the
     /// console) and, when there is one, the OpenID Connect provider's sign-in page; nothing else.
     /// </summary>
-    private static IEnumerable<string> ConsoleFrames(IServiceProvider services)
+    private static IEnumerable<string> ConsoleFrames(IServiceProvider services, AgentConsoleOptions console)
     {
         var frames = new List<string>(services.GetRequiredService<IssuerModel>().ConsumerOrigins);
-        if (services.GetRequiredService<IOptions<AgentConsoleOptions>>().Value.ConsoleUri is { } console)
+        if (console.ConsoleOrigin is { } origin)
         {
-            frames.Insert(0, ConfiguredUrl.Origin(console));
+            frames.Insert(0, ConfiguredUrl.Origin(origin));
         }
 
         if (ConfiguredUrl.Parse(services.GetRequiredService<IOptions<AuthenticationSettings>>().Value.OpenIdConnect?.Authority) is { } provider)

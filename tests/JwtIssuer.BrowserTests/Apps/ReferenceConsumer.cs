@@ -12,8 +12,12 @@ namespace JwtIssuer.BrowserTests.Apps;
 
 /// <summary>
 /// Behaves like Comm100 on another site: an agent console that, without its own session, starts SSO by sending
-/// the browser to the issuer; and a consumer URL that verifies the token (HS256 over the secret's UTF-8 bytes,
-/// with jose-jwt, not our code), checks aud, exp, relayState and that the jti is new, then starts a session.
+/// the browser to the issuer; a consumer URL that verifies the token (HS256 over the secret's UTF-8 bytes,
+/// with jose-jwt, not our code), checks aud, exp, relayState and that the jti is new, then starts a session; a
+/// sign-out that, as Comm100 does, sends the browser to the remote logout URL; and a stand-in of Comm100's embedded
+/// agent console SDK (<c>/sdk/comm100-embedded-client.js</c>), with the interface Comm100's tutorial app uses
+/// (codeex/VincallPortal, <c>src/Pages/CallPanel/AgentConsolePanel.tsx</c>): <c>new EmbeddedAgentConsole({ appId,
+/// siteId, modules, container })</c>, whose <c>init()</c> puts this console into <c>container</c> in an iframe.
 /// </summary>
 public sealed class ReferenceConsumer : IAsyncDisposable
 {
@@ -34,7 +38,9 @@ public sealed class ReferenceConsumer : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Parse(Sites.ConsumerHost), port, listen => listen.UseHttps(TestCertificate.Instance)));
         _app = builder.Build();
         _app.MapGet("/console", Console);
+        _app.MapGet("/sdk/comm100-embedded-client.js", () => Results.Content(Sdk, "text/javascript; charset=utf-8"));
         _app.MapGet("/sso/start", StartSso);
+        _app.MapGet("/sso/logout", SignOut);
         _app.MapGet(ConsumerPath, Consume);
         _app.MapGet("/not-allowlisted/Consumer", Consume);
     }
@@ -57,6 +63,12 @@ public sealed class ReferenceConsumer : IAsyncDisposable
     /// <summary>The consumer URLs (with relayState and jwt) the browser arrived at.</summary>
     public ConcurrentQueue<string> Arrivals { get; } = new();
 
+    /// <summary>What the SDK passed to the console it framed: "appId=...&amp;siteId=...&amp;modules=...".</summary>
+    public ConcurrentQueue<string> SdkLaunches { get; } = new();
+
+    /// <summary>Comm100's remote logout URL, as configured in its Control Panel; set once the issuer listens.</summary>
+    public string LogoutUrl => IssuerOrigin + "/api/jwt/logout";
+
     public static async Task<ReferenceConsumer> StartAsync(string secret)
     {
         var consumer = new ReferenceConsumer(secret, Sites.FreePort());
@@ -64,10 +76,52 @@ public sealed class ReferenceConsumer : IAsyncDisposable
         return consumer;
     }
 
-    private IResult Console(HttpContext context) =>
-        context.Request.Cookies.TryGetValue(SessionCookie, out var id) && _sessions.TryGetValue(id, out var email)
-            ? Page("Agent console", $"<p id=\"status\">Signed in as {HtmlEncoder.Default.Encode(email)}</p>")
+    private IResult Console(HttpContext context, string? appId)
+    {
+        if (appId is not null)
+        {
+            SdkLaunches.Enqueue(context.Request.QueryString.Value!.TrimStart('?'));
+        }
+
+        return context.Request.Cookies.TryGetValue(SessionCookie, out var id) && _sessions.TryGetValue(id, out var email)
+            ? Page("Agent console", $"<p id=\"status\">Signed in as {HtmlEncoder.Default.Encode(email)}</p><p><a href=\"/sso/logout\">Sign out of Comm100</a></p>")
             : Results.Redirect("/sso/start");
+    }
+
+    /// <summary>Ends the console's session, then sends the browser to the remote logout URL, as Comm100 does.</summary>
+    private IResult SignOut(HttpContext context)
+    {
+        if (context.Request.Cookies.TryGetValue(SessionCookie, out var id))
+        {
+            _sessions.TryRemove(id, out _);
+        }
+
+        return Results.Redirect(LogoutUrl);
+    }
+
+    /// <summary>The SDK stand-in: checks the options as the tutorial passes them, then frames this console with them.</summary>
+    private const string Sdk = """
+        (function () {
+          var origin = new URL(document.currentScript.src).origin;
+          window.EmbeddedAgentConsole = function (options) {
+            if (!options || typeof options.appId !== "string" || typeof options.siteId !== "number"
+                || !Array.isArray(options.modules) || !options.container) {
+              throw new Error("EmbeddedAgentConsole needs appId (a string), siteId (a number), modules and container");
+            }
+            this.options = options;
+          };
+          window.EmbeddedAgentConsole.prototype.init = function () {
+            var o = this.options;
+            var frame = document.createElement("iframe");
+            frame.title = "Comm100 agent console";
+            frame.src = origin + "/console?appId=" + encodeURIComponent(o.appId) + "&siteId=" + o.siteId
+              + "&modules=" + encodeURIComponent(o.modules.join(","));
+            frame.style.cssText = "flex:1;border:0;width:100%;min-height:20rem";
+            o.container.appendChild(frame);
+            return { appId: o.appId, siteId: o.siteId, frame: frame };
+          };
+        })();
+        """;
 
     private IResult StartSso()
     {

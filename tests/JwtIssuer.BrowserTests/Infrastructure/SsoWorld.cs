@@ -33,8 +33,16 @@ public sealed class SsoWorld : IAsyncDisposable
 
     public const string ProviderName = "Example SSO";
 
-    private SsoWorld(ReferenceConsumer consumer, EmbeddingApp? embedding, EmbeddingApp stranger, IssuerApplication issuer, TestIdentityProvider? provider)
+    /// <summary>The app id and site id the issuer's <c>/console</c> gives Comm100's SDK, in SDK mode.</summary>
+    public const string SdkAppId = "vincall-agent-console";
+
+    public const long SdkSiteId = 10000;
+
+    private readonly bool _sdk;
+
+    private SsoWorld(ReferenceConsumer consumer, EmbeddingApp? embedding, EmbeddingApp stranger, IssuerApplication issuer, TestIdentityProvider? provider, bool sdk)
     {
+        _sdk = sdk;
         Consumer = consumer;
         Embedding = embedding;
         Stranger = stranger;
@@ -60,13 +68,14 @@ public sealed class SsoWorld : IAsyncDisposable
 
     public IPage Page { get; private set; } = null!;
 
-    /// <summary>The consumer's agent console inside the embedding app's iframe.</summary>
-    public IFrameLocator Console => Page.FrameLocator("#console");
+    /// <summary>The consumer's agent console inside the embedding app's iframe, or inside the one Comm100's SDK made.</summary>
+    public IFrameLocator Console => Page.FrameLocator(_sdk ? "#comm100-agentconsole iframe" : "#console");
 
     /// <param name="embeddingHost"><see cref="Sites.IssuerHost"/> (same site: <c>/console</c>) or <see cref="Sites.ThirdHost"/> (cross site).</param>
     /// <param name="crossSite">The issuer's Session:CrossSite setting.</param>
     /// <param name="upstream">Whether an OpenID Connect provider signs agents in too (as <see cref="Email"/>).</param>
-    public static async Task<SsoWorld> StartAsync(string embeddingHost, bool crossSite, Upstream upstream = Upstream.None)
+    /// <param name="sdk">Whether <c>/console</c> shows the console through Comm100's embedded SDK instead of a bare iframe.</param>
+    public static async Task<SsoWorld> StartAsync(string embeddingHost, bool crossSite, Upstream upstream = Upstream.None, bool sdk = false)
     {
         var (playwright, browser) = await Chromium.LaunchAsync();
         var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
@@ -80,8 +89,18 @@ public sealed class SsoWorld : IAsyncDisposable
             ["JwtIssuer:SigningKeys:comm100:Algorithm"] = "HS256",
             ["JwtIssuer:SigningKeys:comm100:Secret"] = secret,
             ["Session:CrossSite"] = crossSite ? "true" : "false",
-            ["Console:Url"] = consumer.ConsoleUrl,
         });
+        if (sdk)
+        {
+            issuer.Settings["Console:Sdk:BaseUrl"] = consumer.Origin;
+            issuer.Settings["Console:Sdk:AppId"] = SdkAppId;
+            issuer.Settings["Console:Sdk:SiteId"] = SdkSiteId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        else
+        {
+            issuer.Settings["Console:Url"] = consumer.ConsoleUrl;
+        }
+
         if (embedding is not null)
         {
             issuer.Settings["Session:FrameAncestors:0"] = embedding.Origin;
@@ -101,7 +120,7 @@ public sealed class SsoWorld : IAsyncDisposable
         await issuer.CreateUserAsync(Email, Password);
 
         var context = await browser.NewContextAsync(new BrowserNewContextOptions { IgnoreHTTPSErrors = true, ViewportSize = new() { Width = 900, Height = 520 } });
-        return new SsoWorld(consumer, embedding, stranger, issuer, provider)
+        return new SsoWorld(consumer, embedding, stranger, issuer, provider, sdk)
         {
             _playwright = playwright,
             _browser = browser,

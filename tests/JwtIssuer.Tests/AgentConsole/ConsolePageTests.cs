@@ -1,4 +1,5 @@
 using System.Net;
+using JwtIssuer.Server.AgentConsole;
 using JwtIssuer.Tests.Infrastructure;
 using static JwtIssuer.Tests.Infrastructure.JwtIssuerApplication;
 
@@ -94,6 +95,64 @@ public sealed class ConsolePageTests
         var login = await app.CreateBrowserClient().GetAsync("/login");
 
         Assert.DoesNotContain("frame-src", string.Join(";", login.Headers.GetValues("Content-Security-Policy")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WithComm100sSdkThePageRunsItsSnippetAndOnlyThatScriptMayRun()
+    {
+        await using var app = WithSdk();
+        await app.CreateUserAsync("agent@example.com", name: "Ann Agent");
+        var browser = await app.CreateSignedInClientAsync("agent@example.com");
+
+        var page = await browser.GetAsync("/console");
+
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.Contains("Signed in as <strong>Ann Agent</strong>", html, StringComparison.Ordinal);
+        Assert.Contains("<div id=\"comm100-agentconsole\"", html, StringComparison.Ordinal);
+        Assert.Contains("<script src=\"https://dash11.comm100.io/agentconsole/sdk/comm100-embedded-client.js\"></script>", html, StringComparison.Ordinal);
+        Assert.Contains("""new EmbeddedAgentConsole(Object.assign({"appId":"vincall-agent-app","siteId":10000,"modules":["chat","voice"]}""", html, StringComparison.Ordinal);
+        Assert.Contains("window.top.__comm100_client = ac.init();", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<iframe", html, StringComparison.Ordinal);
+
+        // The SDK's origin and our one inline script, by the nonce this answer carries; no 'unsafe-inline', no 'self'.
+        var nonce = WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Match(html, "<script nonce=\"([^\"]+)\">").Groups[1].Value);
+        Assert.NotEmpty(nonce);
+        Assert.Equal($"script-src https://dash11.comm100.io 'nonce-{nonce}'", Directive(page, "script-src"));
+        Assert.Equal(["'self'", "https://dash11.comm100.io", "https://ec.consumer.test", "https://rsa.consumer.test"], FrameSources(page));
+        var again = await (await browser.GetAsync("/console")).Content.ReadAsStringAsync();
+        Assert.DoesNotContain(nonce, again, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TheSdkOptionsCannotBreakOutOfTheScriptWhateverTheyHold()
+    {
+        // Start-up refuses such an app id; the page encodes it anyway.
+        var options = new AgentConsoleOptions { Sdk = new ConsoleSdkOptions { BaseUrl = "https://x.example", AppId = "</script><script>alert(1)</script>\"});alert(2);//", SiteId = 1 } };
+        var model = new ConsoleModel(Microsoft.Extensions.Options.Options.Create(options));
+
+        var json = model.SdkOptions;
+
+        Assert.DoesNotContain("<", json, StringComparison.Ordinal);
+        Assert.DoesNotContain(">", json, StringComparison.Ordinal);
+        Assert.Equal(options.Sdk.AppId, System.Text.Json.JsonDocument.Parse(json).RootElement.GetProperty("appId").GetString());
+        Assert.StartsWith("{\"appId\":\"\\u003C/script\\u003E", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"});", json, StringComparison.Ordinal);
+    }
+
+    private static string Directive(HttpResponseMessage page, string name) =>
+        string.Join(";", page.Headers.GetValues("Content-Security-Policy")).Split(';')
+            .Select(part => part.Trim()).Single(part => part.StartsWith(name + " ", StringComparison.Ordinal));
+
+    private static JwtIssuerApplication WithSdk()
+    {
+        var app = new JwtIssuerApplication();
+        app.Settings["Console:Sdk:BaseUrl"] = "https://dash11.comm100.io/agentconsole";
+        app.Settings["Console:Sdk:AppId"] = "vincall-agent-app";
+        app.Settings["Console:Sdk:SiteId"] = "10000";
+        app.Settings["Console:Sdk:Modules:0"] = "chat";
+        app.Settings["Console:Sdk:Modules:1"] = "voice";
+        return app;
     }
 
     private static string[] FrameSources(HttpResponseMessage page)

@@ -58,7 +58,14 @@ public sealed class StartupValidationTests
         { "Console:Url", "http://dash11.comm100.io/agentconsole", "Console:Url 'http://dash11.comm100.io/agentconsole' is not an absolute https URL" },
         { "Console:Url", "/agentconsole", "Console:Url '/agentconsole' is not an absolute https URL" },
         { "Console:Allow", "camera\" onload=\"x", "Console:Allow is a permissions list" },
-        { "Console:ScriptUrl", "https://static.comm100.io/console.js", "Console:ScriptUrl is not supported" },
+        { "Console:Sdk:BaseUrl", "javascript:alert(1)", "Console:Sdk:BaseUrl is missing or not an absolute https URL" },
+        { "Console:Sdk:BaseUrl", "http://console.comm100.io", "Console:Sdk:BaseUrl is missing or not an absolute https URL" },
+        { "Console:Sdk:BaseUrl", "https://console.comm100.io/?x=1", "Console:Sdk:BaseUrl is missing or not an absolute https URL" },
+        { "Console:Sdk:AppId", "x\"});alert(1);//", "Console:Sdk:AppId is missing or not an app id" },
+        { "Console:Sdk:AppId", "</script><script>alert(1)</script>", "Console:Sdk:AppId is missing or not an app id" },
+        { "Console:Sdk:SiteId", "0", "Console:Sdk:SiteId is missing or not a site id" },
+        { "Console:Sdk:SiteId", "12; alert(1)", "Failed to convert configuration value '12; alert(1)' at 'Console:Sdk:SiteId'" },
+        { "Console:Sdk:Modules:0", "chat\"", "Console:Sdk:Modules:0 is not a module name" },
         { "Authentication:LocalAccounts", "false", "Authentication:LocalAccounts is false but Authentication:OpenIdConnect is not configured" },
     };
 
@@ -122,6 +129,20 @@ public sealed class StartupValidationTests
 
         Assert.Contains(failures, failure => failure.StartsWith($"Authentication:OpenIdConnect:ClientSecretFile '{file}' {message}", StringComparison.Ordinal));
         Assert.DoesNotContain(failures, failure => failure.Contains("client-secret\t", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task TheConsoleIsABareIframeOrTheSdkNeverBoth()
+    {
+        var failures = await FailuresAsync(settings =>
+        {
+            settings["Console:Url"] = "https://dash11.comm100.io/agentconsole";
+            settings["Console:Sdk:BaseUrl"] = "https://dash11.comm100.io/agentconsole";
+            settings["Console:Sdk:AppId"] = "app";
+            settings["Console:Sdk:SiteId"] = "10000";
+        });
+
+        Assert.Equal(["Console:Url and Console:Sdk are both set; keep one: Console:Url shows the console in a bare iframe, Console:Sdk:* through Comm100's embedded agent console SDK."], failures);
     }
 
     [Fact]
