@@ -36,6 +36,7 @@ internal static class CommandLine
             KeygenCommand.Create(),
             ConfigCommands.Create(),
             TokenCommands.Create(),
+            Comm100Commands.Create(),
         };
 
         var parsed = root.Parse(args);

@@ -42,7 +42,7 @@ internal static class IssuerModelBuilder
         {
             if (SigningKeyLoader.TryLoad(id, key, contentRoot, notes, out var error) is { } credentials)
             {
-                keys.Add(new SigningKey(id, key.Algorithm!, credentials));
+                keys.Add(new SigningKey(id, key.Algorithm!, credentials, SourceOf(id, key, contentRoot)));
             }
             else
             {
@@ -148,6 +148,19 @@ internal static class IssuerModelBuilder
         return problems.Count > before || key is null
             ? null
             : new ConsumerModel(name, [.. consumer.RedirectUrls], consumer.Audience, subject!, claims, consumer.TokenLifetime ?? ConsumerOptions.DefaultTokenLifetime, key);
+    }
+
+    /// <summary>Where a loaded key's material is kept, for whoever must find it (never the material itself).</summary>
+    private static string SourceOf(string id, SigningKeyOptions key, string contentRoot)
+    {
+        var setting = $"{Section}:SigningKeys:{id}";
+        return key switch
+        {
+            { SecretFile: { Length: > 0 } file } => $"the file {Path.GetFullPath(file, contentRoot)} ({setting}:SecretFile)",
+            { Secret: { Length: > 0 } } => $"the setting {setting}:Secret",
+            { PrivateKeyFile: { Length: > 0 } file } => $"the file {Path.GetFullPath(file, contentRoot)} ({setting}:PrivateKeyFile)",
+            _ => $"the setting {setting}:PrivateKeyPem",
+        };
     }
 
     private static ClaimTemplate? Template(string setting, string? template, List<string> problems)

@@ -8,9 +8,10 @@ namespace JwtIssuer.Keys;
 /// <summary>A loaded signing key: its id (the tokens' <c>kid</c>), algorithm, credentials and public description.</summary>
 internal sealed class SigningKey
 {
-    internal SigningKey(string id, string algorithm, SigningCredentials credentials)
+    internal SigningKey(string id, string algorithm, SigningCredentials credentials, string source)
     {
         Id = id;
+        Source = source;
         Algorithm = algorithm;
         Credentials = credentials;
         PublicKeyFingerprint = credentials.Key switch
@@ -27,6 +28,9 @@ internal sealed class SigningKey
 
     /// <summary><c>HS256</c>, <c>RS256</c> or <c>ES256</c>.</summary>
     public string Algorithm { get; }
+
+    /// <summary>Where the key material is kept, in words: "the file /run/secrets/comm100 (JwtIssuer:SigningKeys:k:SecretFile)".</summary>
+    public string Source { get; }
 
     /// <summary>Long-lived credentials, imported once.</summary>
     public SigningCredentials Credentials { get; }
