@@ -1,4 +1,5 @@
 using JwtIssuer.Server.AgentConsole;
+using JwtIssuer.Server.Audit;
 using JwtIssuer.Server.Configuration;
 using JwtIssuer.Server.Data;
 using JwtIssuer.Server.Development;
@@ -22,6 +23,7 @@ internal static class ServerServices
         builder.AddDevelopmentDefaults();              // Development only: a local HS256 key, before options bind
         builder.Services.AddJwtIssuer(builder.Configuration);  // JwtIssuer:*: consumers, keys, /api/jwt (the library)
         builder.AddDatabase();                         // Database:*: SQLite or PostgreSQL, the 503 on an outage
+        builder.AddAudit();                            // Audit:*: the trail in the database, group-committed, pruned
         builder.AddUsers();                            // Identity: PBKDF2 210k, lockout after 5, disabled flag, token access
         builder.AddSessions();                         // Session:*, DataProtection:*: the sign-in cookie and its key ring
         builder.AddSignIn();                           // Authentication:*, SignInLimits:*: passwords, an OpenID Connect provider

@@ -65,7 +65,7 @@ internal static class CommandLine
 
             return Failure;
         }
-        catch (Exception ex) when (ex is CommandFailedException or IOException or UnauthorizedAccessException or System.Data.Common.DbException)
+        catch (Exception ex) when (ex is CommandFailedException or IOException or UnauthorizedAccessException or System.Data.Common.DbException or Audit.AuditStoreUnavailableException)
         {
             await Console.Error.WriteLineAsync($"error: {ex.Message}");
             return Failure;

@@ -19,6 +19,8 @@ internal static partial class ConfigurationSources
         ["Logging:LogLevel:Default"] = "Information",
         ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
         ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Warning",
+        // The audit trail is kept in the database; its log lines are for those who ship logs and turn them on.
+        ["Logging:LogLevel:JwtIssuer.Audit"] = "Warning",
     };
 
     /// <summary>Puts the shipped defaults beneath every configuration source already added.</summary>

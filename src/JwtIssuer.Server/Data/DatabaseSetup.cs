@@ -75,5 +75,12 @@ internal static class DatabaseSetup
             // an instance that lost that race finds it there now and migrates under the lock.
             await database.MigrateAsync(cancellationToken);
         }
+
+        if (database.IsSqlite())
+        {
+            // Write-ahead logging, kept in the file: readers (sign-ins, the user status snapshot) never wait for the
+            // audit trail's writer, and a commit is one append and one fsync rather than a rollback journal's several.
+            await database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        }
     }
 }

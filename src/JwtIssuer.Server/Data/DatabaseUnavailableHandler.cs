@@ -41,6 +41,9 @@ internal sealed partial class DatabaseUnavailableHandler(ILogger<DatabaseUnavail
         {
             switch (exception)
             {
+                // The audit trail could not take a token's event: nothing unrecorded goes out.
+                case Audit.AuditStoreUnavailableException:
+                    return true;
                 // A server error names its class: connection (08), insufficient resources (53), operator
                 // intervention such as a shutdown (57P), a database that is gone (3D000) or closed to
                 // connections (55000, "is not currently accepting connections").

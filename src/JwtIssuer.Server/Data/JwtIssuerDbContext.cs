@@ -1,3 +1,4 @@
+using JwtIssuer.Server.Audit;
 using JwtIssuer.Server.Users;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
@@ -6,19 +7,22 @@ using Microsoft.EntityFrameworkCore;
 namespace JwtIssuer.Server.Data;
 
 /// <summary>
-/// The server's database: ASP.NET Core Identity's user store and, with PostgreSQL, the Data Protection key ring
-/// shared by every instance. One subclass per provider keeps each provider's migrations apart (EF Core's
+/// The server's database: ASP.NET Core Identity's user store, the audit trail and, with PostgreSQL, the Data
+/// Protection key ring shared by every instance. One subclass per provider keeps each provider's migrations apart (EF Core's
 /// documented pattern for several providers).
 /// </summary>
 public abstract class JwtIssuerDbContext(DbContextOptions options) : IdentityDbContext<User>(options), IDataProtectionKeyContext
 {
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
         builder.Entity<User>().Property(user => user.DisplayName).HasMaxLength(256);
         builder.Entity<DataProtectionKey>();
+        AuditEvent.Configure(builder);
     }
 }
 

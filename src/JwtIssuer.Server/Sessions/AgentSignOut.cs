@@ -1,5 +1,5 @@
 using System.Security.Claims;
-using JwtIssuer.Diagnostics;
+using JwtIssuer.Server.Audit;
 using JwtIssuer.Server.SignIn.OpenIdConnect;
 using JwtIssuer.Server.Users;
 using Microsoft.AspNetCore.Authentication;
@@ -20,12 +20,10 @@ public enum SignOutWay
 /// <summary>
 /// Ends the agent's session here: the session cookie (with <c>Session:SharedCookie</c> the very cookie the sharing app
 /// reads, so it ends there too) and a provider's identity still waiting for its callback. One audit event per session
-/// ended, on the <c>JwtIssuer.Audit</c> category.
+/// ended.
 /// </summary>
-public sealed partial class AgentSignOut(SignInManager<User> signIn, ILoggerFactory loggers)
+public sealed class AgentSignOut(SignInManager<User> signIn, AuditLog audit)
 {
-    private readonly ILogger _audit = loggers.CreateLogger(JwtIssuerDiagnostics.AuditCategory);
-
     public async Task SignOutAsync(HttpContext context, SignOutWay way)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -35,11 +33,7 @@ public sealed partial class AgentSignOut(SignInManager<User> signIn, ILoggerFact
         await context.SignOutAsync(OpenIdConnectSetup.CookieScheme);
         if (signedIn)
         {
-            LogSignedOut(_audit, id, email, way);
+            await audit.SignOutAsync(way == SignOutWay.Form ? AuditOutcomes.SignOutForm : AuditOutcomes.SignOutLogoutUrl, id, email, context.Connection.RemoteIpAddress);
         }
     }
-
-    [LoggerMessage(EventId = 2, EventName = "SignedOut", Level = LogLevel.Information,
-        Message = "User {UserId} <{Email}> signed out ({Way})")]
-    private static partial void LogSignedOut(ILogger logger, string? userId, string? email, SignOutWay way);
 }

@@ -65,7 +65,8 @@ internal static partial class JwtEndpoint
         }
 
         var token = minter.Mint(decision.Consumer!, subject, access.Claims);
-        audit.TokenIssued(token, subject, decision.Consumer!, decision.Host!);
+        // No token leaves unrecorded: the answer goes only once the audit trail has it.
+        await audit.TokenIssuedAsync(new TokenIssued(token, subject, decision.Consumer!, decision.Host!, context.Connection.RemoteIpAddress), context.RequestAborted);
         metrics.TokenIssued(decision.Consumer!, token.Algorithm);
 
         return new ConsumerRedirectResult(RedirectPolicy.AppendToken(decision.Url!, token.Token));

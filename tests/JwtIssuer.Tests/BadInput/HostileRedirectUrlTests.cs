@@ -624,7 +624,7 @@ public sealed class SignedInAgentFixture : IAsyncLifetime
 
     /// <summary>How many tokens were minted since the last call; clears the captured log as it goes.</summary>
     public int TakeIssuedTokenCount() =>
-        App.Logs.GetSnapshot(clear: true).Count(record => record.Category == JwtIssuerDiagnostics.AuditCategory);
+        App.Logs.GetSnapshot(clear: true).Count(record => record.Category == JwtIssuerDiagnostics.AuditCategory && record.Id.Name == "TokenIssued");
 
     public async ValueTask DisposeAsync()
     {

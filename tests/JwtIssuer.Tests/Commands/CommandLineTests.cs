@@ -1,4 +1,5 @@
 using System.Net;
+using JwtIssuer.Server.Audit;
 using JwtIssuer.Server.Users;
 using JwtIssuer.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -33,6 +34,12 @@ public abstract class CommandLineTests(string provider) : IDisposable
 
         Assert.Equal(0, (await RunAsync(null, "users", "remove", "cli@example.com")).ExitCode);
         Assert.DoesNotContain("cli@example.com", (await RunAsync(null, "users", "list")).Stdout, StringComparison.Ordinal);
+
+        // Every change is in the audit trail, with who made it.
+        var changes = await _app.AuditEventsAsync(AuditEventTypes.User);
+        Assert.Equal(["added", "disabled", "enabled", "removed"], changes.Select(change => change.Outcome));
+        Assert.All(changes, change => Assert.Equal(("cli@example.com", $"cli ({Environment.UserName})"), (change.Email, change.Actor)));
+        Assert.Single(changes.Select(change => change.UserId).Distinct());
     }
 
     [Fact]
@@ -72,6 +79,9 @@ public abstract class CommandLineTests(string provider) : IDisposable
         Assert.Equal(0, result.ExitCode);
         Assert.Equal(HttpStatusCode.OK, (await PostLoginAsync(_app.CreateBrowserClient(), "agent@example.com", DefaultPassword)).StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, (await PostLoginAsync(_app.CreateBrowserClient(), "agent@example.com", "a brand new passphrase")).StatusCode);
+        var change = Assert.Single(await _app.AuditEventsAsync(AuditEventTypes.User));
+        Assert.Equal(("password-set", "agent@example.com"), (change.Outcome, change.Email));
+        Assert.DoesNotContain("passphrase", $"{change.Reason}{change.Actor}", StringComparison.Ordinal);
     }
 
     [Fact]
@@ -113,6 +123,8 @@ public abstract class CommandLineTests(string provider) : IDisposable
 
         Assert.Equal((0, ""), (unlinked.ExitCode, unlinked.Stderr));
         Assert.Contains("Unlinked linked@example.com (1 link).", unlinked.Stdout, StringComparison.Ordinal);
+        var change = Assert.Single(await _app.AuditEventsAsync(AuditEventTypes.User));
+        Assert.Equal(("unlinked", "subject subject-1 at https://idp.example.com"), (change.Outcome, change.Reason));
         var after = await _app.FindUserAsync("linked@example.com");
         Assert.NotEqual(before.SecurityStamp, after.SecurityStamp);
         await using (var scope = _app.Services.CreateAsyncScope())

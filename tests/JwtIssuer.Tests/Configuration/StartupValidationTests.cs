@@ -66,6 +66,9 @@ public sealed class StartupValidationTests
         { "Console:Sdk:SiteId", "0", "Console:Sdk:SiteId is missing or not a site id" },
         { "Console:Sdk:SiteId", "12; alert(1)", "Failed to convert configuration value '12; alert(1)' at 'Console:Sdk:SiteId'" },
         { "Console:Sdk:Modules:0", "chat\"", "Console:Sdk:Modules:0 is not a module name" },
+        { "Audit:Retention", "12:00:00", "Audit:Retention 12:00:00 is out of range. Use between 1.00:00:00 (a day) and 3650.00:00:00" },
+        { "Audit:Retention", "3651.00:00:00", "Audit:Retention 3651.00:00:00 is out of range" },
+        { "Audit:Retention", "90 days", "Failed to convert configuration value '90 days' at 'Audit:Retention'" },
         { "Authentication:LocalAccounts", "false", "Authentication:LocalAccounts is false but Authentication:OpenIdConnect is not configured" },
     };
 

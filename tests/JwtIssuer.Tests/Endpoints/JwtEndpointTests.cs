@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
-using JwtIssuer.Diagnostics;
+using JwtIssuer.Server.Audit;
 using JwtIssuer.Server.Users;
 using JwtIssuer.Tests.Infrastructure;
 using Microsoft.IdentityModel.Tokens;
@@ -145,7 +145,7 @@ public abstract class JwtEndpointTests(string provider) : IDisposable
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Null(response.Headers.Location);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.DoesNotContain(_app.Logs.GetSnapshot(), record => record.Category == JwtIssuerDiagnostics.AuditCategory);
+        Assert.Empty(await _app.AuditEventsAsync(AuditEventTypes.Token));
     }
 
     [Fact]
@@ -299,11 +299,11 @@ public abstract class JwtEndpointTests(string provider) : IDisposable
         _app.Time.Advance(UserStatusSnapshot.MaxAge);
 
         // No token, and not a dead end either: the agent is asked to sign in, and comes back here after.
-        var issued = _app.Logs.GetSnapshot().Count(record => record.Category == JwtIssuerDiagnostics.AuditCategory);
+        var issued = (await _app.AuditEventsAsync(AuditEventTypes.Token)).Count;
         var stale = await client.GetAsync(JwtUrl(Comm100Url));
         Assert.Equal(HttpStatusCode.Redirect, stale.StatusCode);
         Assert.Equal("/login", stale.Headers.Location!.AbsolutePath);
-        Assert.Equal(issued, _app.Logs.GetSnapshot().Count(record => record.Category == JwtIssuerDiagnostics.AuditCategory));
+        Assert.Equal(issued, (await _app.AuditEventsAsync(AuditEventTypes.Token)).Count);
         var fresh = await _app.CreateSignedInClientAsync("agent@example.com");
         Assert.Equal(HttpStatusCode.Redirect, (await fresh.GetAsync(JwtUrl(Comm100Url))).StatusCode);
     }

@@ -1,10 +1,13 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using JwtIssuer.Server.Audit;
+using JwtIssuer.Server.Data;
 using JwtIssuer.Server.Users;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.Mvc.Testing.Handlers;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -72,6 +75,7 @@ public sealed partial class JwtIssuerApplication : WebApplicationFactory<Program
         ["Logging:LogLevel:Default"] = "Trace",
         ["Logging:LogLevel:Microsoft.AspNetCore"] = "Trace",
         ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Trace",
+        ["Logging:LogLevel:JwtIssuer.Audit"] = "Trace",
     };
 
     public string DataDirectory { get; }
@@ -134,6 +138,14 @@ public sealed partial class JwtIssuerApplication : WebApplicationFactory<Program
         await using var scope = Services.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<UserManager<User>>().FindByEmailAsync(email)
             ?? throw new InvalidOperationException($"no user {email}");
+    }
+
+    /// <summary>The audit trail as stored, oldest first.</summary>
+    public async Task<List<AuditEvent>> AuditEventsAsync(string? type = null)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var events = scope.ServiceProvider.GetRequiredService<JwtIssuerDbContext>().AuditEvents.AsNoTracking();
+        return await (type is null ? events : events.Where(entry => entry.Type == type)).OrderBy(entry => entry.Id).ToListAsync();
     }
 
     /// <summary>Loads a page with a form and returns its antiforgery token (the client keeps the cookie).</summary>
@@ -225,5 +237,5 @@ public sealed partial class JwtIssuerApplication : WebApplicationFactory<Program
     public bool OwnsData { get; set; } = true;
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryField();
+    internal static partial Regex AntiforgeryField();
 }

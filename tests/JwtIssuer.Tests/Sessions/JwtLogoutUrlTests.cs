@@ -1,5 +1,5 @@
 using System.Net;
-using JwtIssuer.Diagnostics;
+using JwtIssuer.Server.Audit;
 using JwtIssuer.Tests.Infrastructure;
 using static JwtIssuer.Tests.Infrastructure.JwtIssuerApplication;
 
@@ -28,10 +28,9 @@ public sealed class JwtLogoutUrlTests : IDisposable
         // The next token request asks for a sign-in: signing out of Comm100 means something here now.
         var next = await agent.GetAsync(JwtUrl(Comm100Url));
         Assert.Equal("/login", next.Headers.Location!.AbsolutePath);
-        var events = SignOutEvents();
-        Assert.Single(events);
-        Assert.Contains("LogoutUrl", events[0], StringComparison.Ordinal);
-        Assert.Contains(Agent, events[0], StringComparison.Ordinal);
+        var signedOut = Assert.Single(await SignOutEventsAsync());
+        Assert.Equal(("logout-url", Agent), (signedOut.Outcome, signedOut.Email));
+        Assert.Equal((await _app.FindUserAsync(Agent)).Id, signedOut.UserId);
     }
 
     [Fact]
@@ -75,7 +74,7 @@ public sealed class JwtLogoutUrlTests : IDisposable
         var ancestors = string.Join(";", response.Headers.GetValues("Content-Security-Policy")).Split(';')
             .Select(part => part.Trim()).Single(part => part.StartsWith("frame-ancestors ", StringComparison.Ordinal));
         Assert.Equal("frame-ancestors 'self' https://dash11.comm100.io https://ec.consumer.test https://rsa.consumer.test https://app.voip.example.com", ancestors);
-        Assert.Empty(SignOutEvents());
+        Assert.Empty(await SignOutEventsAsync());
     }
 
     [Fact]
@@ -93,14 +92,14 @@ public sealed class JwtLogoutUrlTests : IDisposable
         var next = $"{LogoutUrl}?step=continue&redirect_url={Uri.EscapeDataString(signedOut)}";
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         Assert.Contains($"<meta http-equiv=\"refresh\" content=\"0;url={WebUtility.HtmlEncode(next)}\">", page, StringComparison.Ordinal);
-        Assert.Empty(SignOutEvents());
+        Assert.Empty(await SignOutEventsAsync());
 
         // Our own page's navigation signs out, once, and goes on to the allowed URL.
         using var sameOrigin = new HttpRequestMessage(HttpMethod.Get, next);
         sameOrigin.Headers.Add("Sec-Fetch-Site", "same-origin");
         var second = await agent.SendAsync(sameOrigin);
         Assert.Equal(signedOut, second.Headers.Location!.OriginalString);
-        Assert.Single(SignOutEvents());
+        Assert.Single(await SignOutEventsAsync());
         Assert.Equal("/login", (await agent.GetAsync(JwtUrl(Comm100Url))).Headers.Location!.AbsolutePath);
     }
 
@@ -114,9 +113,9 @@ public sealed class JwtLogoutUrlTests : IDisposable
         var response = await agent.PostAsync("/logout", new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token }));
 
         Assert.Equal("/login", response.Headers.Location!.OriginalString);
-        Assert.Contains("(Form)", Assert.Single(SignOutEvents()), StringComparison.Ordinal);
+        var signedOut = Assert.Single(await SignOutEventsAsync());
+        Assert.Equal(("form", Agent), (signedOut.Outcome, signedOut.Email));
     }
 
-    private List<string> SignOutEvents() =>
-        [.. _app.Logs.GetSnapshot().Where(record => record.Category == JwtIssuerDiagnostics.AuditCategory && record.Id.Name == "SignedOut").Select(record => record.Message)];
+    private Task<List<AuditEvent>> SignOutEventsAsync() => _app.AuditEventsAsync(AuditEventTypes.SignOut);
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using JwtIssuer.Server.Audit;
 using JwtIssuer.Server.SignIn.OpenIdConnect;
 using JwtIssuer.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
@@ -48,6 +49,16 @@ public sealed partial class UpstreamSignInTests
         var user = await flow.Issuer.FindUserAsync(Agent);
         Assert.Null(user.PasswordHash);
         Assert.Equal("upstream-1", Assert.Single(await flow.LoginsAsync(Agent)).ProviderKey);
+
+        // The trail: the provider made the user and linked it, then the sign-in, then the token.
+        var trail = (await flow.Issuer.AuditEventsAsync()).Select(entry => (entry.Type, entry.Outcome, entry.UserId, entry.Email, entry.Actor)).ToList();
+        Assert.Equal(
+        [
+            ("user", "added", user.Id, Agent, "openid-connect (Example SSO)"),
+            ("user", "linked", user.Id, Agent, "openid-connect (Example SSO)"),
+            ("sign-in", "succeeded", user.Id, Agent, null),
+            ("token", "issued", user.Id, Agent, null),
+        ], trail);
     }
 
     [Fact]
@@ -64,6 +75,8 @@ public sealed partial class UpstreamSignInTests
         stranger.Provider.NextUser = new UpstreamUser("upstream-2", "stranger@example.com");
         await AssertRefusedAsync(await stranger.SignInAsync(JwtPath), "There is no agent account for your email address here");
         await Assert.ThrowsAsync<InvalidOperationException>(() => flow.Issuer.FindUserAsync("stranger@example.com"));
+        var refused = (await flow.Issuer.AuditEventsAsync(AuditEventTypes.SignIn)).Last();
+        Assert.Equal(("refused", "stranger@example.com", "OpenID Connect: NotProvisioned"), (refused.Outcome, refused.Email, refused.Reason));
     }
 
     [Fact]
@@ -190,7 +203,7 @@ public sealed partial class UpstreamSignInTests
             [new System.Security.Claims.Claim("sub", "upstream-1"), new System.Security.Claims.Claim("email", Agent), new System.Security.Claims.Claim("email_verified", "true")], "forged"));
 
         await using var scope = flow.Issuer.Services.CreateAsyncScope();
-        var refusal = await scope.ServiceProvider.GetRequiredService<OpenIdConnectSignIn>().SignInAsync(forged);
+        var refusal = await scope.ServiceProvider.GetRequiredService<OpenIdConnectSignIn>().SignInAsync(forged, null);
 
         Assert.Equal(OpenIdConnectRefusal.NoSubjectOrEmail, refusal);
         Assert.Empty(await flow.LoginsAsync(Agent));

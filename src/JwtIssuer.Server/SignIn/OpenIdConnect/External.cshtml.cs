@@ -73,7 +73,7 @@ public sealed partial class ExternalModel(OpenIdConnectSignIn upstream, IOptions
 
         // Used once, whatever comes of it.
         await HttpContext.SignOutAsync(OpenIdConnectSetup.CookieScheme);
-        var refusal = await upstream.SignInAsync(external.Principal);
+        var refusal = await upstream.SignInAsync(external.Principal, HttpContext.Connection.RemoteIpAddress);
         if (refusal == OpenIdConnectRefusal.None)
         {
             return LocalRedirect(LocalOrRoot(returnUrl));

@@ -1,4 +1,6 @@
+using System.Net;
 using System.Security.Claims;
+using JwtIssuer.Server.Audit;
 using JwtIssuer.Server.Data;
 using JwtIssuer.Server.Users;
 using Microsoft.AspNetCore.Identity;
@@ -32,9 +34,11 @@ public sealed partial class OpenIdConnectSignIn(
     SignInManager<User> signIn,
     IOptions<AuthenticationSettings> settings,
     TimeProvider time,
+    AuditLog audit,
     ILogger<OpenIdConnectSignIn> logger)
 {
-    public async Task<OpenIdConnectRefusal> SignInAsync(ClaimsPrincipal upstream)
+    /// <summary>Signs in the user the provider vouched for, or says why not; either way one sign-in event in the audit trail.</summary>
+    public async Task<OpenIdConnectRefusal> SignInAsync(ClaimsPrincipal upstream, IPAddress? client)
     {
         var oidc = settings.Value.OpenIdConnect ?? throw new InvalidOperationException("Authentication:OpenIdConnect is not configured.");
         var issuer = OpenIdConnectSetup.IssuerOf(oidc);
@@ -45,13 +49,13 @@ public sealed partial class OpenIdConnectSignIn(
         var email = upstream.FindFirst(oidc.EmailClaim)?.Value?.Trim();
         if (string.IsNullOrEmpty(subject) || string.IsNullOrEmpty(email) || !email.Contains('@'))
         {
-            return Refused(OpenIdConnectRefusal.NoSubjectOrEmail, subject, email);
+            return await RefusedAsync(OpenIdConnectRefusal.NoSubjectOrEmail, subject, email, null, client);
         }
 
         var refusal = CheckClaims(upstream, oidc, email);
         if (refusal != OpenIdConnectRefusal.None)
         {
-            return Refused(refusal, subject, email);
+            return await RefusedAsync(refusal, subject, email, null, client);
         }
 
         // Linked under the issuer, so a subject of another provider (after a change of Authority) is another login.
@@ -61,17 +65,18 @@ public sealed partial class OpenIdConnectSignIn(
             (user, refusal) = await LinkOnceAsync(issuer, subject, email, upstream.FindFirst(oidc.NameClaim)?.Value, oidc);
             if (user is null)
             {
-                return Refused(refusal, subject, email);
+                return await RefusedAsync(refusal, subject, email, null, client);
             }
         }
 
         if (!await signIn.CanSignInAsync(user))
         {
-            return Refused(OpenIdConnectRefusal.CannotSignIn, subject, email);
+            return await RefusedAsync(OpenIdConnectRefusal.CannotSignIn, subject, email, user.Id, client);
         }
 
         await signIn.SignInAsync(user, isPersistent: false, authenticationMethod: OpenIdConnectSetup.Scheme);
         LogSignedIn(logger, user.Id);
+        await audit.SignInAsync(AuditOutcomes.Succeeded, user.Id, user.Email, client, $"{oidc.DisplayName} (OpenID Connect)");
         return OpenIdConnectRefusal.None;
     }
 
@@ -123,7 +128,11 @@ public sealed partial class OpenIdConnectSignIn(
             }
 
             user = new User { UserName = email, Email = email, EmailConfirmed = true, DisplayName = name, CreatedAt = time.GetUtcNow() };
-            if (!(await users.CreateAsync(user)).Succeeded)
+            if ((await users.CreateAsync(user)).Succeeded)
+            {
+                await audit.UserChangedAsync(AuditOutcomes.UserAdded, user.Id, user.Email, Actor(oidc), "first sign-in (Authentication:OpenIdConnect:CreateUsers)");
+            }
+            else
             {
                 // A sign-in in another tab may have created the user a moment ago; then it has the link, or will.
                 return await users.FindByLoginAsync(issuer, subject) is { } theirs
@@ -137,13 +146,22 @@ public sealed partial class OpenIdConnectSignIn(
             return (null, OpenIdConnectRefusal.LinkedToAnother);
         }
 
-        var linked = await users.AddLoginAsync(user, new UserLoginInfo(issuer, subject, oidc.DisplayName));
-        return linked.Succeeded ? (user, OpenIdConnectRefusal.None) : (null, OpenIdConnectRefusal.LinkedToAnother);
+        if (!(await users.AddLoginAsync(user, new UserLoginInfo(issuer, subject, oidc.DisplayName))).Succeeded)
+        {
+            return (null, OpenIdConnectRefusal.LinkedToAnother);
+        }
+
+        await audit.UserChangedAsync(AuditOutcomes.UserLinked, user.Id, user.Email, Actor(oidc), $"subject {subject} at {issuer}");
+        return (user, OpenIdConnectRefusal.None);
     }
 
-    private OpenIdConnectRefusal Refused(OpenIdConnectRefusal refusal, string? subject, string? email)
+    /// <summary>Who made a change to a user on a provider's word: the provider.</summary>
+    private static string Actor(OpenIdConnectSettings oidc) => $"openid-connect ({oidc.DisplayName})";
+
+    private async Task<OpenIdConnectRefusal> RefusedAsync(OpenIdConnectRefusal refusal, string? subject, string? email, string? userId, IPAddress? client)
     {
         LogRefused(logger, refusal, subject, email);
+        await audit.SignInAsync(AuditOutcomes.Refused, userId, email, client, $"OpenID Connect: {refusal}");
         return refusal;
     }
 

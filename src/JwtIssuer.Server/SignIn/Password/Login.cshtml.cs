@@ -1,4 +1,5 @@
 using System.Globalization;
+using JwtIssuer.Server.Audit;
 using JwtIssuer.Server.Forms;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
@@ -22,6 +23,7 @@ public sealed class LoginModel(
     SignInThrottle throttle,
     ILookupNormalizer normalizer,
     SignInMetrics metrics,
+    AuditLog audit,
     IOptions<AuthenticationSettings> authentication) : FormPageModel
 {
     /// <summary>The page's name, for links and redirects to it.</summary>
@@ -48,12 +50,13 @@ public sealed class LoginModel(
     /// <summary>The OpenID Connect provider's name for the "Sign in with ..." button; null when there is none.</summary>
     public string? ProviderName => authentication.Value.OpenIdConnect?.DisplayName;
 
-    public void OnGet(string? returnUrl)
+    public async Task OnGetAsync(string? returnUrl)
     {
         ReturnUrl = returnUrl;
-        if (Rejected)
+        if (HttpContext.Features.Get<FormRejection>() is { } rejection)
         {
-            metrics.Record(SignInOutcome.Rejected);
+            // A post the framework refused (antiforgery, not a form, unreadable), shown again as this page.
+            await RecordAsync(SignInOutcome.Rejected, AuditOutcomes.Refused, rejection.FormUnreadable ? $"form unreadable ({rejection.StatusCode})" : "antiforgery token missing or stale");
         }
     }
 
@@ -69,43 +72,51 @@ public sealed class LoginModel(
 
         if (!LocalAccounts)
         {
-            return FormBack(SignInOutcome.Rejected, StatusCodes.Status403Forbidden, $"Passwords are not used here. Sign in with {ProviderName}.");
+            return await FormBackAsync(SignInOutcome.Rejected, AuditOutcomes.Refused, "passwords are off here", StatusCodes.Status403Forbidden, $"Passwords are not used here. Sign in with {ProviderName}.");
         }
 
         if (string.IsNullOrEmpty(Email) || string.IsNullOrEmpty(Password))
         {
-            return FormBack(SignInOutcome.Failed, StatusCodes.Status200OK, GenericError);
+            return await FormBackAsync(SignInOutcome.Failed, AuditOutcomes.Failed, "an empty field", StatusCodes.Status200OK, GenericError);
         }
 
         // Bound before hashing, so a megabyte "password" costs no PBKDF2 time.
         if (Email.Length > MaxEmailLength || Password.Length > MaxPasswordLength)
         {
-            return FormBack(SignInOutcome.Rejected, StatusCodes.Status400BadRequest, GenericError);
+            return await FormBackAsync(SignInOutcome.Rejected, AuditOutcomes.Refused, "an overlong field", StatusCodes.Status400BadRequest, GenericError);
         }
 
         if (!throttle.TryAcquire(HttpContext.Connection.RemoteIpAddress, normalizer.NormalizeEmail(Email), out var retryAfter))
         {
             var seconds = (int)Math.Ceiling(retryAfter.TotalSeconds);
             Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-            return FormBack(SignInOutcome.Throttled, StatusCodes.Status429TooManyRequests,
+            return await FormBackAsync(SignInOutcome.Throttled, AuditOutcomes.Throttled, "too many attempts from this address or for this account", StatusCodes.Status429TooManyRequests,
                 $"Too many sign-in attempts. Try again in {Describe(seconds)}.");
         }
 
-        if (!await signIn.SignInAsync(Email, Password))
+        var attempt = await signIn.SignInAsync(Email, Password);
+        if (!attempt.Succeeded)
         {
-            return FormBack(SignInOutcome.Failed, StatusCodes.Status200OK, GenericError);
+            return await FormBackAsync(SignInOutcome.Failed, attempt.Outcome, attempt.Reason, StatusCodes.Status200OK, GenericError, attempt.User?.Id);
         }
 
-        metrics.Record(SignInOutcome.Succeeded);
+        await RecordAsync(SignInOutcome.Succeeded, attempt.Outcome, attempt.Reason, attempt.User!.Id);
 
         // Only a local path: an absolute ReturnUrl would make this page an open redirect.
         return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/");
     }
 
-    /// <summary>The form again, with one message, the email kept and the password dropped.</summary>
-    private PageResult FormBack(SignInOutcome outcome, int statusCode, string error)
+    /// <summary>Counts the attempt (<paramref name="metric"/>) and puts it in the audit trail (<paramref name="outcome"/>), with the account name as typed.</summary>
+    private Task RecordAsync(SignInOutcome metric, string outcome, string reason, string? userId = null)
     {
-        metrics.Record(outcome);
+        metrics.Record(metric);
+        return audit.SignInAsync(outcome, userId, Email is { Length: <= MaxEmailLength } email ? email : null, HttpContext.Connection.RemoteIpAddress, reason);
+    }
+
+    /// <summary>The form again, with one message, the email kept and the password dropped.</summary>
+    private async Task<PageResult> FormBackAsync(SignInOutcome metric, string outcome, string reason, int statusCode, string error, string? userId = null)
+    {
+        await RecordAsync(metric, outcome, reason, userId);
         Error = error;
         Password = null;
         if (Email is { Length: > MaxEmailLength })
