@@ -2,6 +2,8 @@ using JwtIssuer.Configuration;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 
 namespace JwtIssuer.Server.Data;
@@ -57,22 +59,25 @@ internal static class DatabaseSetup
         return IsFile(source) ? Path.GetDirectoryName(Path.GetFullPath(source, contentRoot)) ?? contentRoot : contentRoot;
     }
 
+    // Any fixed number, the same on every instance: the name of the lock "migrating this database".
+    private const long MigrationLockKey = 0x4A57_4941_4D69_6772;
+
     /// <summary>
-    /// Creates the database or applies pending migrations before the first request. EF Core takes a database
-    /// lock around the migrations, so instances that start at the same moment do not race.
+    /// Creates the database or applies pending migrations before the first request. On PostgreSQL, instances that
+    /// start at the same moment take turns under an advisory lock held for all the migrations: EF Core's own lock is
+    /// released at each migration's commit there, and an instance that slipped in between two migrations of another
+    /// applied the second one twice ("relation already exists").
     /// </summary>
     public static async Task MigrateDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
     {
         await using var scope = services.CreateAsyncScope();
         var database = scope.ServiceProvider.GetRequiredService<JwtIssuerDbContext>().Database;
-        try
+        if (database.IsNpgsql())
         {
-            await database.MigrateAsync(cancellationToken);
+            await MigratePostgresAsync(database, cancellationToken);
         }
-        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.DuplicateDatabase)
+        else
         {
-            // The migration lock lives inside the database, so creating the database itself is not covered:
-            // an instance that lost that race finds it there now and migrates under the lock.
             await database.MigrateAsync(cancellationToken);
         }
 
@@ -82,5 +87,33 @@ internal static class DatabaseSetup
             // audit trail's writer, and a commit is one append and one fsync rather than a rollback journal's several.
             await database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
         }
+    }
+
+    private static async Task MigratePostgresAsync(DatabaseFacade database, CancellationToken cancellationToken)
+    {
+        // The lock lives inside the database, so the database comes first; of instances racing to create it, one does.
+        var creator = database.GetService<IRelationalDatabaseCreator>();
+        if (!await creator.ExistsAsync(cancellationToken))
+        {
+            try
+            {
+                await creator.CreateAsync(cancellationToken);
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.DuplicateDatabase)
+            {
+            }
+        }
+
+        // A session lock on a connection of its own (unpooled, so closing it ends the session and releases the lock,
+        // also when this process dies).
+        var connection = new NpgsqlConnectionStringBuilder(database.GetConnectionString()) { Pooling = false };
+        await using var session = new NpgsqlConnection(connection.ConnectionString);
+        await session.OpenAsync(cancellationToken);
+        await using (var take = new NpgsqlCommand($"SELECT pg_advisory_lock({MigrationLockKey})", session))
+        {
+            await take.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await database.MigrateAsync(cancellationToken);
     }
 }
