@@ -84,21 +84,25 @@ public sealed class AuditEvent
             value = value[..(char.IsHighSurrogate(value[length - 1]) ? length - 1 : length)];
         }
 
+        // Printable ASCII, nearly every value: one vectorized scan. Otherwise find the first control character (C0, DEL,
+        // C1) or surrogate (a paired one is kept below).
         var span = value.AsSpan();
-        var i = 0;
-        while (i < span.Length && !char.IsControl(span[i]) && !char.IsSurrogate(span[i]))
+        if (!span.ContainsAnyExceptInRange(' ', '~'))
         {
-            i++;
+            return value;
         }
 
-        if (i == span.Length)
+        var first = span.IndexOfAnyInRange('\u0000', '\u001F');
+        first = Earliest(first, span.IndexOfAnyInRange('\u007F', '\u009F'));
+        first = Earliest(first, span.IndexOfAnyInRange('\uD800', '\uDFFF'));
+        if (first < 0)
         {
             return value;
         }
 
         // Rare: build the cleaned copy.
-        var clean = new StringBuilder(value.Length).Append(span[..i]);
-        for (; i < span.Length; i++)
+        var clean = new StringBuilder(value.Length).Append(span[..first]);
+        for (var i = first; i < span.Length; i++)
         {
             var c = span[i];
             if (char.IsHighSurrogate(c) && i + 1 < span.Length && char.IsLowSurrogate(span[i + 1]))
@@ -113,6 +117,8 @@ public sealed class AuditEvent
 
         return clean.ToString();
     }
+
+    private static int Earliest(int a, int b) => a < 0 ? b : b < 0 ? a : Math.Min(a, b);
 
     internal static void Configure(ModelBuilder builder) => builder.Entity<AuditEvent>(entity =>
     {

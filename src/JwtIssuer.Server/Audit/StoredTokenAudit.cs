@@ -8,7 +8,8 @@ internal sealed class StoredTokenAudit(AuditLog log, ILoggerFactory loggers) : T
     public override ValueTask TokenIssuedAsync(TokenIssued issued, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(issued);
-        // The log line, for those who turn the JwtIssuer.Audit category on, comes from the trail once committed.
+        // The log line, for those who turn the JwtIssuer.Audit category on, comes from the trail once committed. A client
+        // that goes away still waits for the commit (a millisecond or so): the token exists, so its event must too.
         return new ValueTask(log.RecordAsync(new AuditEvent
         {
             Type = AuditEventTypes.Token,
@@ -20,6 +21,6 @@ internal sealed class StoredTokenAudit(AuditLog log, ILoggerFactory loggers) : T
             TokenId = issued.Token.Id,
             RedirectHost = issued.RedirectHost,
             ClientAddress = issued.ClientAddress?.ToString(),
-        }).WaitAsync(cancellationToken));
+        }));
     }
 }

@@ -219,3 +219,30 @@ public sealed class AuditEventCleaningTests
         Assert.Equal((256, 512), (entry.Email!.Length, entry.Reason!.Length));
     }
 }
+
+/// <summary>The trail's own time format for SQLite is EF Core's, so rows written either way compare and sort alike.</summary>
+public sealed class SqliteTimeTests
+{
+    [Fact]
+    public void WritesTimesExactlyAsEfCoreDoes()
+    {
+        var random = new Random(19);
+        var times = new List<DateTime>
+        {
+            new(2026, 12, 1, 9, 5, 3, DateTimeKind.Utc),
+            new(2026, 12, 1, 9, 5, 3, 500, DateTimeKind.Utc),
+            new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc).AddTicks(1),
+            new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc).AddTicks(1_234_560),
+            DateTime.MinValue,
+            DateTime.MaxValue,
+        };
+        times.AddRange(Enumerable.Range(0, 10_000).Select(_ => new DateTime(random.NextInt64(DateTime.MinValue.Ticks, DateTime.MaxValue.Ticks), DateTimeKind.Utc)));
+        Span<char> buffer = stackalloc char[SqliteTime.Length];
+
+        foreach (var time in times)
+        {
+            // Microsoft.EntityFrameworkCore.Sqlite's DateTime mapping writes this format (SqliteDateTimeTypeMapping).
+            Assert.Equal(time.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", System.Globalization.CultureInfo.InvariantCulture), SqliteTime.Format(time, buffer).ToString());
+        }
+    }
+}
