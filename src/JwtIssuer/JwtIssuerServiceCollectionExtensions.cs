@@ -1,5 +1,6 @@
 using JwtIssuer.Access;
 using JwtIssuer.Configuration;
+using JwtIssuer.Endpoints;
 using JwtIssuer.Diagnostics;
 using JwtIssuer.Redirects;
 using JwtIssuer.Tokens;
@@ -37,6 +38,7 @@ public static class JwtIssuerServiceCollectionExtensions
         services.TryAddSingleton<TokenMinter>();
         services.TryAddSingleton<TokenVerifier>();
         services.TryAddSingleton<ITokenAccessPolicy, AllowAuthenticatedUsers>();
+        services.TryAddSingleton<JwtEndpoint.JwtEndpointServices>();
         return services;
     }
 }
