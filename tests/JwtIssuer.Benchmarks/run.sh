@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Regenerates docs/performance.md: the minting micro-benchmarks (BenchmarkDotNet), then the HTTP load harness
 # (wrk against the Release server and the baseline app), then the page. Linux only; needs wrk (apt-get install wrk)
-# and two cores. About 20 minutes; keep the machine otherwise idle. Environment overrides for a quick look:
-# RUN_SECONDS (default 20), SOAK_SECONDS (default 300), CONNECTIONS (default 32), BDN_JOB (e.g. short).
+# and two cores. About 30 minutes; keep the machine otherwise idle. JWTISSUER_BENCH_POSTGRES (an Npgsql connection
+# string for a role that may create databases) adds a run with the audit trail in PostgreSQL. Environment overrides
+# for a quick look: RUN_SECONDS (default 20), SOAK_SECONDS (default 300), CONNECTIONS (default 32), BDN_JOB (e.g. short).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"

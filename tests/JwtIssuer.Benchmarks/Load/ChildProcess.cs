@@ -89,6 +89,41 @@ internal sealed class ChildProcess : IDisposable
             long.Parse(status.Single(line => line.StartsWith(field, StringComparison.Ordinal))[field.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) / 1024.0;
     }
 
+    /// <summary>
+    /// CPU time so far (user and system, in seconds) of the whole process and of its threads named
+    /// <paramref name="thread"/>, from <c>/proc/&lt;id&gt;/stat</c> and <c>/proc/&lt;id&gt;/task/*/stat</c>.
+    /// </summary>
+    public (double Process, double Thread) CpuSeconds(string thread)
+    {
+        var threadTicks = 0L;
+        foreach (var task in Directory.EnumerateDirectories($"/proc/{_process.Id}/task"))
+        {
+            try
+            {
+                if (File.ReadAllText(Path.Combine(task, "comm")).TrimEnd('\n') == thread)
+                {
+                    threadTicks += Ticks(File.ReadAllText(Path.Combine(task, "stat")));
+                }
+            }
+            catch (IOException)
+            {
+                // The thread ended meanwhile.
+            }
+        }
+
+        return (Ticks(File.ReadAllText($"/proc/{_process.Id}/stat")) / TicksPerSecond, threadTicks / TicksPerSecond);
+
+        // Fields after the command (which may hold spaces, inside parentheses): utime and stime are the 12th and 13th.
+        static long Ticks(string stat)
+        {
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        }
+    }
+
+    // USER_HZ: 100 on every Linux this runs on (sysconf(_SC_CLK_TCK)).
+    private const double TicksPerSecond = 100;
+
     public void Dispose()
     {
         if (!_process.HasExited)

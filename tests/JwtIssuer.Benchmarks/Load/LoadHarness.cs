@@ -8,12 +8,14 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using Npgsql;
 
 namespace JwtIssuer.Benchmarks.Load;
 
 /// <summary>
-/// Drives the real server (Release build, SQLite, Production settings) and the baseline app with wrk, each pinned to
-/// the same core while wrk runs on the other, and records requests/s, latency, wrong answers and the server's memory.
+/// Drives the real server (Release build, Production settings; its audit trail in SQLite, and with
+/// <see cref="PostgresVariable"/> also in PostgreSQL) and the baseline app with wrk, each pinned to the same core while wrk
+/// runs on the other, and records requests/s, latency, CPU time per request, wrong answers and the server's memory.
 /// </summary>
 internal sealed partial class LoadHarness(string serverDllPath, TimeSpan runLength, TimeSpan soakLength, int connections)
 {
@@ -21,8 +23,17 @@ internal sealed partial class LoadHarness(string serverDllPath, TimeSpan runLeng
     private const int ClientCore = 0;
     private const int Rounds = 5;
 
-    /// <summary>The run against the server that writes no log line per token.</summary>
-    public const string QuietRun = "HS256, no per-token log line";
+    /// <summary>The run against a server that also writes every audit event as a log line (JwtIssuer.Audit at Information).</summary>
+    public const string LogLinesRun = "HS256, audit log lines on";
+
+    /// <summary>The run against a server keeping its audit trail (and users) in PostgreSQL.</summary>
+    public const string PostgresRun = "HS256, PostgreSQL";
+
+    /// <summary>The audit trail's writer thread, as <c>/proc/&lt;pid&gt;/task/*/comm</c> names it (15 characters at most).</summary>
+    public const string AuditWriterThread = "JwtIssuer audit";
+
+    /// <summary>A PostgreSQL server for the PostgreSQL run (an Npgsql connection string); without it there is no such run.</summary>
+    public const string PostgresVariable = "JWTISSUER_BENCH_POSTGRES";
 
     // Long enough for tiered compilation to finish: with one core, its background compiles compete with requests.
     private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(20);
@@ -45,6 +56,9 @@ internal sealed partial class LoadHarness(string serverDllPath, TimeSpan runLeng
     private readonly string _password = Convert.ToBase64String(RandomNumberGenerator.GetBytes(18));
     private readonly Dictionary<string, SecurityKey> _verificationKeys = [];
 
+    /// <summary>One server (or the baseline) under load: where to send requests, as whom, and the process to measure.</summary>
+    private sealed record Target(string Name, Uri Url, string Cookie, ChildProcess Process);
+
     public async Task<LoadResults> RunAsync()
     {
         if (MachineDescription.OnlineCores() < 2)
@@ -53,37 +67,53 @@ internal sealed partial class LoadHarness(string serverDllPath, TimeSpan runLeng
         }
 
         var work = Directory.CreateTempSubdirectory("jwt-issuer-load-");
+        var postgres = Environment.GetEnvironmentVariable(PostgresVariable) is { Length: > 0 } postgresServer
+            ? new NpgsqlConnectionStringBuilder(postgresServer) { Database = $"jwt_bench_{Guid.NewGuid():N}" }
+            : null;
+        var processes = new List<ChildProcess>();
         try
         {
             var environment = ServerEnvironment(work.FullName);
             var serverDirectory = Path.GetDirectoryName(_serverDll)!;
-            await ChildProcess.RunAsync("dotnet", [_serverDll, "users", "add", Email, "--name", "Load Test", "--password-stdin"],
-                environment: environment, standardInput: _password + "\n", workingDirectory: serverDirectory);
-
-            // The server as deployed, and a second one whose only difference is that it does not write the per-token
-            // log line (the JwtIssuer log category at Warning), to show what that line costs.
             using var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false });
-            var (server, serverUrl) = await StartAsync(http, "dotnet", [_serverDll], environment, serverDirectory);
-            using var serverProcess = server;
-            var cookie = await SignInAsync(http, serverUrl);
+
+            // The server as shipped: its audit trail in SQLite (write-ahead log, synchronous=FULL).
+            var (server, serverUrl, cookie) = await StartServerAsync(http, environment, serverDirectory, processes);
             var hsToken = await VerifyAsync(http, serverUrl, cookie, Consumers[0]);
             foreach (var consumer in Consumers.Skip(1))
             {
                 await VerifyAsync(http, serverUrl, cookie, consumer);
             }
 
-            var (quiet, quietUrl) = await StartAsync(http, "dotnet", [_serverDll],
-                new Dictionary<string, string>(environment) { ["Logging__LogLevel__JwtIssuer"] = "Warning" }, serverDirectory);
-            using var quietProcess = quiet;
-            await VerifyAsync(http, quietUrl, cookie, Consumers[0]);
+            // The same server writing each audit event as a log line too: what turning the JwtIssuer.Audit category on costs.
+            var (logLines, logLinesUrl, _) = await StartServerAsync(http,
+                new Dictionary<string, string>(environment) { ["Logging__LogLevel__JwtIssuer.Audit"] = "Information" }, serverDirectory, processes, cookie);
+            await VerifyAsync(http, logLinesUrl, cookie, Consumers[0]);
 
+            var targets = new List<Target>();
             var (baseline, baselineUrl) = await StartAsync(http, "dotnet",
                 [BenchmarksDll, "baseline-app", Path.Combine(work.FullName, "dataprotection"), ApplicationName, CookieName,
                     hsToken.Length.ToString(CultureInfo.InvariantCulture)],
                 // Server GC, as the server has (an ASP.NET Core app); the micro-benchmarks keep workstation GC.
                 new Dictionary<string, string> { ["ASPNETCORE_FORWARDEDHEADERS_ENABLED"] = "true", ["DOTNET_gcServer"] = "1" }, null);
-            using var baselineProcess = baseline;
+            processes.Add(baseline);
             await VerifyAsync(http, baselineUrl, cookie, ("baseline", "none", Consumers[0].Url));
+            targets.Add(new Target("baseline", JwtUrl(baselineUrl, Consumers[0].Url), cookie, baseline));
+            targets.Add(new Target("HS256", JwtUrl(serverUrl, Consumers[0].Url), cookie, server));
+
+            if (postgres is not null)
+            {
+                // Its own database on that server, its own user and sign-in; dropped at the end.
+                var (pgServer, pgUrl, pgCookie) = await StartServerAsync(http,
+                    new Dictionary<string, string>(environment) { ["Database__Provider"] = "Postgres", ["Database__ConnectionString"] = postgres.ConnectionString },
+                    serverDirectory, processes);
+                await VerifyAsync(http, pgUrl, pgCookie, Consumers[0]);
+                targets.Add(new Target(PostgresRun, JwtUrl(pgUrl, Consumers[0].Url), pgCookie, pgServer));
+            }
+
+            targets.Add(new Target(LogLinesRun, JwtUrl(logLinesUrl, Consumers[0].Url), cookie, logLines));
+            var rs = new Target("RS256", JwtUrl(serverUrl, Consumers[1].Url), cookie, server);
+            var es = new Target("ES256", JwtUrl(serverUrl, Consumers[2].Url), cookie, server);
 
             var signatures = new Dictionary<string, double>();
             foreach (var algorithm in new[] { "HS256", "RS256", "ES256" })
@@ -93,47 +123,71 @@ internal sealed partial class LoadHarness(string serverDllPath, TimeSpan runLeng
                 Console.WriteLine($"raw {algorithm}: {signatures[algorithm]:N0} signatures/s on core {ServerCore}");
             }
 
-            var targets = new (string Name, Uri Url)[]
+            foreach (var target in targets.Append(rs).Append(es))
             {
-                ("baseline", JwtUrl(baselineUrl, Consumers[0].Url)),
-                ("HS256", JwtUrl(serverUrl, Consumers[0].Url)),
-                (QuietRun, JwtUrl(quietUrl, Consumers[0].Url)),
-                ("RS256", JwtUrl(serverUrl, Consumers[1].Url)),
-                ("ES256", JwtUrl(serverUrl, Consumers[2].Url)),
-            };
-            foreach (var (name, url) in targets)
-            {
-                await WrkAsync($"warm-up {name}", url, cookie, connections, WarmUp, Prefix(name));
+                await WrkAsync($"warm-up {target.Name}", target, connections, WarmUp);
             }
 
-            // Baseline and HS256 alternate, so a slow spell of the machine falls on each; the report takes medians.
+            // The HS256 runs alternate, so a slow spell of the machine falls on each; the report takes medians.
             var runs = new List<WrkRun>();
             for (var round = 1; round <= Rounds; round++)
             {
-                foreach (var (name, url) in targets.Take(3))
+                foreach (var target in targets)
                 {
-                    runs.Add(await WrkAsync(name, url, cookie, connections, runLength, Prefix(name), round));
+                    runs.Add(await WrkAsync(target.Name, target, connections, runLength, round));
                 }
             }
 
-            foreach (var (name, url) in targets.Skip(3))
-            {
-                runs.Add(await WrkAsync(name, url, cookie, connections, runLength, Prefix(name), 1));
-            }
+            runs.Add(await WrkAsync(rs.Name, rs, connections, runLength, 1));
+            runs.Add(await WrkAsync(es.Name, es, connections, runLength, 1));
 
             // Half the measured maximum, paced: each connection waits 10 ms on average between requests.
             var hsMaximum = Median(runs.Where(run => run.Name == "HS256").Select(run => run.RequestsPerSecond));
             var pacedConnections = Math.Max(1, (int)Math.Round(hsMaximum / 2 / 100));
-            runs.Add(await WrkAsync("HS256 at half the maximum", targets[1].Url, cookie, pacedConnections, runLength, Prefix("HS256"), 1,
-                pacedAt: hsMaximum / 2, delayMilliseconds: 10));
+            runs.Add(await WrkAsync("HS256 at half the maximum", targets[1], pacedConnections, runLength, 1, pacedAt: hsMaximum / 2, delayMilliseconds: 10));
 
-            var memory = await SoakAsync(serverProcess, targets[1].Url, cookie);
+            var memory = await SoakAsync(targets[1]);
             return new LoadResults(MachineDescription.Current(), DateTimeOffset.UtcNow, connections, runLength.TotalSeconds, runs, signatures, memory);
         }
         finally
         {
+            foreach (var process in processes)
+            {
+                process.Dispose();
+            }
+
+            if (postgres is not null)
+            {
+                await DropAsync(postgres);
+            }
+
             work.Delete(recursive: true);
         }
+    }
+
+    /// <summary>Adds the load user (first time on that database), starts the server and signs in, unless given a cookie.</summary>
+    private async Task<(ChildProcess Process, Uri Url, string Cookie)> StartServerAsync(
+        HttpClient http, IReadOnlyDictionary<string, string> environment, string serverDirectory, List<ChildProcess> processes, string? cookie = null)
+    {
+        if (cookie is null)
+        {
+            await ChildProcess.RunAsync("dotnet", [_serverDll, "users", "add", Email, "--name", "Load Test", "--password-stdin"],
+                environment: environment, standardInput: _password + "\n", workingDirectory: serverDirectory);
+        }
+
+        var (process, url) = await StartAsync(http, "dotnet", [_serverDll], environment, serverDirectory);
+        processes.Add(process);
+        return (process, url, cookie ?? await SignInAsync(http, url));
+    }
+
+    private static async Task DropAsync(NpgsqlConnectionStringBuilder database)
+    {
+        NpgsqlConnection.ClearAllPools();
+        var admin = new NpgsqlConnectionStringBuilder(database.ConnectionString) { Database = "postgres", Pooling = false };
+        await using var connection = new NpgsqlConnection(admin.ConnectionString);
+        await connection.OpenAsync();
+        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database.Database}\" WITH (FORCE)", connection);
+        await drop.ExecuteNonQueryAsync();
     }
 
     public static double Median(IEnumerable<double> values)
@@ -142,14 +196,11 @@ internal sealed partial class LoadHarness(string serverDllPath, TimeSpan runLeng
         return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
-    private static string Prefix(string target) => target switch
-    {
-        "RS256" => Consumers[1].Url,
-        "ES256" => Consumers[2].Url,
-        _ => Consumers[0].Url,
-    };
+    /// <summary>The consumer URL a target's answers must go to: what wrk's script checks each answer against.</summary>
+    private static string Prefix(Target target) =>
+        Consumers.First(consumer => target.Url.Query.Contains(Uri.EscapeDataString(consumer.Url), StringComparison.Ordinal)).Url;
 
-    private async Task<MemoryReport> SoakAsync(ChildProcess server, Uri url, string cookie)
+    private async Task<MemoryReport> SoakAsync(Target target)
     {
         var samples = new List<MemorySample>();
         var started = DateTime.UtcNow;
@@ -159,16 +210,16 @@ internal sealed partial class LoadHarness(string serverDllPath, TimeSpan runLeng
             using var timer = new PeriodicTimer(TimeSpan.FromSeconds(5));
             while (await timer.WaitForNextTickAsync(stop.Token).ConfigureAwait(false))
             {
-                samples.Add(new MemorySample(Math.Round((DateTime.UtcNow - started).TotalSeconds), server.ResidentMegabytes().Current));
+                samples.Add(new MemorySample(Math.Round((DateTime.UtcNow - started).TotalSeconds), target.Process.ResidentMegabytes().Current));
             }
         });
-        var soak = await WrkAsync("HS256 soak", url, cookie, connections, soakLength, Prefix("HS256"), 1);
+        var soak = await WrkAsync("HS256 soak", target, connections, soakLength, 1);
         await stop.CancelAsync();
         await sampler.ContinueWith(_ => { }, TaskScheduler.Default);
-        return new MemoryReport(server.ResidentMegabytes().Peak, soakLength.TotalSeconds, samples, soak);
+        return new MemoryReport(target.Process.ResidentMegabytes().Peak, soakLength.TotalSeconds, samples, soak);
     }
 
-    private static async Task<WrkRun> WrkAsync(string name, Uri url, string cookie, int connections, TimeSpan length, string prefix,
+    private static async Task<WrkRun> WrkAsync(string name, Target target, int connections, TimeSpan length,
         int round = 0, double? pacedAt = null, int delayMilliseconds = 0)
     {
         var script = WrkScript;
@@ -183,22 +234,28 @@ internal sealed partial class LoadHarness(string serverDllPath, TimeSpan runLeng
 
         try
         {
+            var before = target.Process.CpuSeconds(AuditWriterThread);
             var output = await ChildProcess.RunAsync("wrk",
                 ["-t1", $"-c{connections}", $"-d{(int)length.TotalSeconds}s", "--timeout", "5s", "-s", script,
-                    "-H", $"Cookie: {cookie}", "-H", "X-Forwarded-Proto: https", url.AbsoluteUri, "--", prefix],
+                    "-H", $"Cookie: {target.Cookie}", "-H", "X-Forwarded-Proto: https", target.Url.AbsoluteUri, "--", Prefix(target)],
                 ClientCore);
+            var after = target.Process.CpuSeconds(AuditWriterThread);
             var json = output.Split('\n').Last(line => line.StartsWith('{'));
             using var figures = JsonDocument.Parse(json);
             double Field(string field) => figures.RootElement.GetProperty(field).GetDouble();
+            var requests = (long)Field("requests");
             var run = new WrkRun(name, round, connections, pacedAt,
-                (long)Field("requests"),
+                requests,
                 Field("requests") / (Field("durationMicroseconds") / 1e6),
                 (long)Field("socketErrors"),
                 (long)Field("wrongAnswers"),
                 Field("p50Microseconds") / 1000,
                 Field("p99Microseconds") / 1000,
-                Field("maxMicroseconds") / 1000);
+                Field("maxMicroseconds") / 1000,
+                (after.Process - before.Process) / Math.Max(1, requests) * 1e6,
+                (after.Thread - before.Thread) / Math.Max(1, requests) * 1e6);
             Console.WriteLine($"{name,-28} {run.RequestsPerSecond,9:N0} req/s  p50 {run.P50Milliseconds:N2} ms  p99 {run.P99Milliseconds:N2} ms  " +
+                              $"CPU {run.CpuMicrosecondsPerRequest:N1} µs/req (audit writer {run.AuditWriterMicrosecondsPerRequest:N1})  " +
                               $"socket errors {run.SocketErrors}  wrong answers {run.WrongAnswers}");
             return run;
         }

@@ -10,6 +10,10 @@ internal sealed record LoadResults(
     IReadOnlyDictionary<string, double> SignaturesPerSecond,
     MemoryReport Memory);
 
+/// <summary>
+/// One wrk run. CPU figures are the target process's user and system time over the run (and that of its audit
+/// writer thread) divided by the requests answered: what one request costs, whether or not the core was saturated.
+/// </summary>
 internal sealed record WrkRun(
     string Name,
     int Round,
@@ -21,7 +25,9 @@ internal sealed record WrkRun(
     long WrongAnswers,
     double P50Milliseconds,
     double P99Milliseconds,
-    double MaxMilliseconds);
+    double MaxMilliseconds,
+    double CpuMicrosecondsPerRequest,
+    double AuditWriterMicrosecondsPerRequest);
 
 /// <summary>The server's resident set: its peak over the whole harness, and samples over the soak run.</summary>
 internal sealed record MemoryReport(double PeakMegabytes, double SoakSeconds, IReadOnlyList<MemorySample> SoakSamples, WrkRun Soak)
