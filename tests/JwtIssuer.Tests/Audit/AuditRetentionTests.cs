@@ -94,8 +94,7 @@ public sealed class AuditRetentionTestsOnPostgres() : AuditRetentionTests(TestDa
         }
 
         // While one instance holds the turn (here, a session holding its lock), the other skips its round.
-        // Unpooled: closing it ends the session, and the lock with it.
-        await using (var holder = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(first.Database.ConnectionString) { Pooling = false }.ConnectionString))
+        await using (var holder = new NpgsqlConnection(first.Database.ConnectionString))
         {
             await holder.OpenAsync();
             await using (var take = new NpgsqlCommand($"SELECT pg_advisory_lock({AuditRetention.LockKey})", holder))
@@ -105,6 +104,10 @@ public sealed class AuditRetentionTestsOnPostgres() : AuditRetentionTests(TestDa
 
             Assert.Equal(0, await other.PruneAsync(CancellationToken.None));
             Assert.Single(await first.AuditEventsAsync());
+
+            // Released explicitly: a closed connection's backend ends (and lets go) a moment later, not at once.
+            await using var release = new NpgsqlCommand($"SELECT pg_advisory_unlock({AuditRetention.LockKey})", holder);
+            await release.ExecuteScalarAsync();
         }
 
         Assert.Equal(1, await other.PruneAsync(CancellationToken.None));
