@@ -79,7 +79,7 @@ internal static partial class AuditCommand
                     Console.WriteLine(JsonSerializer.Serialize(rows, Json));
                     break;
                 case "csv":
-                    WriteCsv(rows);
+                    Console.Write(AuditFormat.Csv(events));
                     break;
                 default:
                     WriteTable(rows, query.Limit);
@@ -136,7 +136,7 @@ internal static partial class AuditCommand
             row.Outcome,
             row.Email ?? "-",
             row.ClientAddress ?? "-",
-            Details(row),
+            row.Details,
         }).ToList();
         var widths = headers.Select((header, column) => cells.Max(line => line[column].Length) is var width && width > header.Length ? width : header.Length).ToArray();
         var output = new StringBuilder();
@@ -157,58 +157,16 @@ internal static partial class AuditCommand
         }
     }
 
-    /// <summary>What the other columns do not say, by type.</summary>
-    private static string Details(Row row)
-    {
-        var parts = row.Type switch
-        {
-            AuditEventTypes.Token => [$"consumer {row.Consumer}", $"kid {row.KeyId}", $"jti {row.TokenId}", $"to {row.RedirectHost}"],
-            AuditEventTypes.User => [row.Actor is null ? null : $"by {row.Actor}", row.Reason],
-            _ => new[] { row.Reason },
-        };
-        return string.Join("; ", parts.Where(part => !string.IsNullOrEmpty(part)));
-    }
-
-    /// <summary>RFC 4180, every column; a value a spreadsheet would run as a formula is prefixed with an apostrophe.</summary>
-    private static void WriteCsv(List<Row> rows)
-    {
-        var output = new StringBuilder("time,type,outcome,userId,email,consumer,keyId,tokenId,redirectHost,clientAddress,reason,actor\r\n");
-        foreach (var row in rows)
-        {
-            string?[] values =
-            [
-                row.Time.ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ", CultureInfo.InvariantCulture), row.Type, row.Outcome, row.UserId, row.Email,
-                row.Consumer, row.KeyId, row.TokenId, row.RedirectHost, row.ClientAddress, row.Reason, row.Actor,
-            ];
-            output.AppendJoin(',', values.Select(Csv)).Append("\r\n");
-        }
-
-        Console.Write(output.ToString());
-    }
-
-    internal static string Csv(string? value)
-    {
-        if (string.IsNullOrEmpty(value))
-        {
-            return string.Empty;
-        }
-
-        // An account name typed at the sign-in form is anyone's: "=HYPERLINK(...)" must stay text in a spreadsheet.
-        if (value[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
-        {
-            value = "'" + value;
-        }
-
-        return value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : value;
-    }
-
     /// <summary>One event as the command prints it; the time in UTC.</summary>
     private sealed record Row(
         DateTime Time, string Type, string Outcome, string? UserId, string? Email, string? Consumer, string? KeyId,
         string? TokenId, string? RedirectHost, string? ClientAddress, string? Reason, string? Actor)
     {
+        [JsonIgnore]
+        public string Details { get; private init; } = "";
+
         public static Row Of(AuditEvent e) => new(
             DateTime.SpecifyKind(e.Time, DateTimeKind.Utc), e.Type, e.Outcome, e.UserId, e.Email, e.Consumer, e.KeyId,
-            e.TokenId, e.RedirectHost, e.ClientAddress, e.Reason, e.Actor);
+            e.TokenId, e.RedirectHost, e.ClientAddress, e.Reason, e.Actor) { Details = AuditFormat.Details(e) };
     }
 }

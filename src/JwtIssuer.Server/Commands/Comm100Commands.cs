@@ -1,13 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using JwtIssuer.Configuration;
 using JwtIssuer.Keys;
+using JwtIssuer.Server.Comm100;
 using JwtIssuer.Server.Configuration;
-using JwtIssuer.Server.Sessions;
 using Microsoft.Extensions.Options;
-using Microsoft.IdentityModel.Tokens;
 
 namespace JwtIssuer.Server.Commands;
 
@@ -61,7 +59,7 @@ internal static class Comm100Commands
         var consumer = issuer.Consumers.TryGetValue(name, out var found)
             ? found
             : throw new CommandFailedException($"no consumer named '{name}' (configured: {known})");
-        return consumer.Key.Algorithm is SigningAlgorithms.HS256 or SigningAlgorithms.RS256
+        return Comm100Setup.Accepts(consumer)
             ? consumer
             : throw new CommandFailedException($"consumer '{consumer.Name}' signs with {consumer.Key.Algorithm}, which Comm100 does not accept (it takes HS256 or RS256)");
     }
@@ -73,28 +71,28 @@ internal static class Comm100Commands
 
     private static string Describe(ConsumerModel consumer, Uri service, bool showSecret)
     {
-        var root = service.AbsoluteUri.TrimEnd('/');
-        var key = consumer.Key;
+        var setup = Comm100Setup.For(consumer, service, showSecret);
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"Comm100 Agent SSO for consumer '{consumer.Name}'.");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Comm100 Agent SSO for consumer '{setup.Consumer}'.");
         text.AppendLine("In Comm100's Control Panel: Global Settings > Security > Agent Single Sign-On, choose JWT, and enter:");
         text.AppendLine();
-        text.AppendLine(CultureInfo.InvariantCulture, $"  Remote login URL (JWT Authentication URL):  {root}/api/jwt");
-        text.AppendLine(CultureInfo.InvariantCulture, $"  Remote logout URL (JWT Logout URL):         {root}{SignedOutModel.Route}");
-        text.AppendLine(CultureInfo.InvariantCulture, $"  JWT Certificate ({key.Algorithm}):");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  Remote login URL (JWT Authentication URL):  {setup.LoginUrl}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  Remote logout URL (JWT Logout URL):         {setup.LogoutUrl}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"  JWT Certificate ({setup.Algorithm}):");
         text.AppendLine();
-        text.AppendLine(Certificate(key, showSecret));
+        text.AppendLine(setup.PublicKeyPem ?? setup.Secret
+            ?? $"  the HS256 secret: paste the exact text kept in {setup.SecretSource}. (Run with --show-secret to print it here.)");
         text.AppendLine();
         text.AppendLine("Comm100 sends agents back to these consumer URLs, which this service allows:");
-        foreach (var url in consumer.RedirectUrls)
+        foreach (var url in setup.RedirectUrls)
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"  {url}");
         }
 
         text.AppendLine();
-        text.AppendLine(CultureInfo.InvariantCulture, $"Tokens: {key.Algorithm} with key id (kid) '{key.Id}'; audience '{consumer.Audience}'; subject '{consumer.Subject.Text}'; lifetime {consumer.Lifetime}.");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Tokens: {setup.Algorithm} with key id (kid) '{setup.KeyId}'; audience '{setup.Audience}'; subject '{setup.Subject}'; lifetime {setup.Lifetime}.");
         text.AppendLine("Comm100 signs agents in by the token's email claim.");
-        if (key.PublicKeyFingerprint is { } fingerprint)
+        if (setup.PublicKeyFingerprint is { } fingerprint)
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"Public key SHA-256: {fingerprint} (as `jwt-issuer config check` prints it).");
         }
@@ -106,12 +104,4 @@ internal static class Comm100Commands
         text.AppendLine("  4. Sign in as an agent, open /console (Console:Url or Console:Sdk:*), and see Comm100 signed in.");
         return text.ToString();
     }
-
-    /// <summary>An RS256 key's public half; an HS256 secret only when asked, else where it is kept. Never a private key.</summary>
-    private static string Certificate(SigningKey key, bool showSecret) => key.Credentials.Key switch
-    {
-        RsaSecurityKey { Rsa: RSA rsa } => rsa.ExportSubjectPublicKeyInfoPem(),
-        SymmetricSecurityKey secret when showSecret => Encoding.UTF8.GetString(secret.Key),
-        _ => $"  the HS256 secret: paste the exact text kept in {key.Source}. (Run with --show-secret to print it here.)",
-    };
 }
