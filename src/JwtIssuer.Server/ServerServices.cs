@@ -1,3 +1,4 @@
+using JwtIssuer.Server.Admin;
 using JwtIssuer.Server.AgentConsole;
 using JwtIssuer.Server.Audit;
 using JwtIssuer.Server.Configuration;
@@ -30,6 +31,7 @@ internal static class ServerServices
         builder.AddAgentConsole();                     // Console:*: the /console page that shows Comm100's console
         builder.AddSecurityHeaders();                  // CSP, framing and HSTS, per endpoint by metadata
         builder.AddPages();                            // Razor Pages in feature folders, one layout, forms that expire alike
+        builder.AddAdmin();                            // Admin:*: /admin (agents, audit, Comm100 setup), set-password links; after AddPages, whose options it extends
         builder.AddHealth();                           // /health/live, /health/ready
         builder.AddTelemetry();                        // Metrics:*, the JwtIssuer meter for Prometheus
         return builder;

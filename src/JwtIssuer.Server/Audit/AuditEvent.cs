@@ -136,6 +136,8 @@ public sealed class AuditEvent
         // Listing newest first and pruning by age read the time; "what did this agent do" reads the email.
         entity.HasIndex(e => e.Time);
         entity.HasIndex(e => new { e.Email, e.Time });
+        // The admin pages' "last sign-in" and "last token" of each agent: one seek each.
+        entity.HasIndex(e => new { e.UserId, e.Type, e.Time });
     });
 }
 
@@ -182,4 +184,9 @@ public static class AuditOutcomes
     public const string UserLinked = "linked";
     public const string UserUnlinked = "unlinked";
     public const string UserRemoved = "removed";
+    public const string UserUnlocked = "unlocked";
+    public const string UserSignedOutEverywhere = "signed-out-everywhere";
+    public const string UserAdminGranted = "admin-granted";
+    public const string UserAdminRevoked = "admin-revoked";
+    public const string UserPasswordLinkCreated = "password-link-created";
 }

@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
+using JwtIssuer.Server.SignIn.PasswordLinks;
+
 namespace JwtIssuer.Server.Data;
 
 /// <summary>
@@ -17,12 +19,15 @@ public abstract class JwtIssuerDbContext(DbContextOptions options) : IdentityDbC
 
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
 
+    public DbSet<SetPasswordLink> SetPasswordLinks => Set<SetPasswordLink>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
         builder.Entity<User>().Property(user => user.DisplayName).HasMaxLength(256);
         builder.Entity<DataProtectionKey>();
         AuditEvent.Configure(builder);
+        SetPasswordLink.Configure(builder);
     }
 }
 

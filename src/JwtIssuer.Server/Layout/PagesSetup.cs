@@ -1,3 +1,4 @@
+using JwtIssuer.Configuration;
 using JwtIssuer.Endpoints;
 using JwtIssuer.Server.Development;
 using JwtIssuer.Server.Forms;
@@ -15,6 +16,7 @@ internal static class PagesSetup
     /// </summary>
     public static IHostApplicationBuilder AddPages(this IHostApplicationBuilder builder)
     {
+        builder.Services.AddSettings<BrandingOptions, BrandingOptionsValidator>(builder.Configuration, BrandingOptions.SectionName);
         builder.Services.AddSingleton<HttpsRequiredFilter>();
         builder.Services.AddRazorPages(options =>
         {

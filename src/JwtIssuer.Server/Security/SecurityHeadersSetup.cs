@@ -1,5 +1,6 @@
 using JwtIssuer.Configuration;
 using JwtIssuer.Server.AgentConsole;
+using JwtIssuer.Server.Layout;
 using JwtIssuer.Server.SignIn;
 using Microsoft.Extensions.Options;
 using NetEscapades.AspNetCore.SecurityHeaders.Headers;
@@ -18,8 +19,14 @@ internal static class SecurityHeadersSetup
     /// <summary>The agent console page: the page policy, and the frames it may show.</summary>
     public const string ConsolePolicy = "console";
 
+    /// <summary>The admin area: the page policy, never framed by anyone, ourselves included.</summary>
+    public const string AdminPolicy = "admin";
+
     /// <summary>An error page, whatever endpoint it answers for: the page policy, and no form may be sent from it.</summary>
     private const string ErrorPolicy = "error";
+
+    /// <summary>An error page of the admin area (a 403, a refused form): the error policy, and never framed either.</summary>
+    private const string AdminErrorPolicy = "admin-error";
 
     // One year. Not includeSubDomains or preload: which other hosts serve HTTPS is not ours to promise.
     private const int HstsSeconds = 31_536_000;
@@ -31,9 +38,11 @@ internal static class SecurityHeadersSetup
         {
             var ancestors = services.GetRequiredService<FrameAncestors>().Origins;
             var hsts = !services.GetRequiredService<IHostEnvironment>().IsDevelopment();
-            policies.SetDefaultPolicy(Page(ancestors, hsts));
+            var logo = services.GetRequiredService<IOptions<BrandingOptions>>().Value.LogoOrigin;
+            HeaderPolicyCollection Page(IReadOnlyList<string>? frameAncestors, Action<CspBuilder>? more = null) => PagePolicy(frameAncestors, hsts, logo, more);
+            policies.SetDefaultPolicy(Page(ancestors));
             var console = services.GetRequiredService<IOptions<AgentConsoleOptions>>().Value;
-            policies.AddPolicy(ConsolePolicy, Page(ancestors, hsts, csp =>
+            policies.AddPolicy(ConsolePolicy, Page(ancestors, csp =>
             {
                 csp.AddFrameSrc().Self().From(ConsoleFrames(services, console));
                 if (console.Mode == ConsoleMode.Sdk)
@@ -42,10 +51,12 @@ internal static class SecurityHeadersSetup
                     csp.AddScriptSrc().From(ConfiguredUrl.Origin(console.Sdk!.BaseUri!)).WithNonce();
                 }
             }));
-            policies.AddPolicy(ErrorPolicy, Page(ancestors, hsts, csp => csp.AddFormAction().None()));
+            policies.AddPolicy(AdminPolicy, Page(frameAncestors: null).AddFrameOptionsDeny());
+            policies.AddPolicy(ErrorPolicy, Page(ancestors, csp => csp.AddFormAction().None()));
+            policies.AddPolicy(AdminErrorPolicy, Page(frameAncestors: null, csp => csp.AddFormAction().None()).AddFrameOptionsDeny());
             policies.SetPolicySelector(context => context.HttpContext.Features.Get<ErrorPageMark>() is null
                 ? context.SelectedPolicy
-                : context.ConfiguredPolicies[ErrorPolicy]);
+                : context.ConfiguredPolicies[ReferenceEquals(context.SelectedPolicy, context.ConfiguredPolicies[AdminPolicy]) ? AdminErrorPolicy : ErrorPolicy]);
         });
         return builder;
     }
@@ -72,9 +83,10 @@ internal static class SecurityHeadersSetup
     /// <summary>
     /// nosniff everywhere; HSTS over HTTPS outside Development and off loopback (as UseHsts does: a browser would
     /// otherwise refuse every plain-http development server); on HTML only, a CSP that loads our own assets alone and
-    /// names who may frame us, no referrer (ReturnUrl carries the consumer's relayState), and no caching.
+    /// names who may frame us (<paramref name="frameAncestors"/>; null: nobody), no referrer (ReturnUrl carries the
+    /// consumer's relayState), and no caching. A branding logo on another host is the one image from elsewhere.
     /// </summary>
-    private static HeaderPolicyCollection Page(IReadOnlyList<string> frameAncestors, bool hsts, Action<CspBuilder>? more = null)
+    private static HeaderPolicyCollection PagePolicy(IReadOnlyList<string>? frameAncestors, bool hsts, string? logo, Action<CspBuilder>? more)
     {
         var policy = new HeaderPolicyCollection()
             .AddContentTypeOptionsNoSniff()
@@ -85,8 +97,20 @@ internal static class SecurityHeadersSetup
                 csp.AddDefaultSrc().Self();
                 csp.AddObjectSrc().None();
                 csp.AddBaseUri().None();
+                if (logo is not null)
+                {
+                    csp.AddImgSrc().Self().From(logo);
+                }
+
                 more?.Invoke(csp);
-                csp.AddFrameAncestors().Self().From(frameAncestors);
+                if (frameAncestors is null)
+                {
+                    csp.AddFrameAncestors().None();
+                }
+                else
+                {
+                    csp.AddFrameAncestors().Self().From(frameAncestors);
+                }
             })
             .AddReferrerPolicyNoReferrer()
             .AddCustomHeader("Cache-Control", "no-store");

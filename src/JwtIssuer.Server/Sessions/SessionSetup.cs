@@ -52,7 +52,11 @@ internal static class SessionSetup
                         : SecurityStampValidator.ValidatePrincipalAsync(context);
             });
         // A changed password or a disabled account ends the user's other sessions within this interval.
-        services.Configure<SecurityStampValidatorOptions>(options => options.ValidationInterval = TimeSpan.FromSeconds(30));
+        services.Configure<SecurityStampValidatorOptions>(options =>
+        {
+            options.ValidationInterval = TimeSpan.FromSeconds(30);
+            options.OnRefreshingPrincipal = UserClaimsFactory.KeepSignIn;
+        });
 
         services.AddAntiforgery();
         services.AddOptions<AntiforgeryOptions>()

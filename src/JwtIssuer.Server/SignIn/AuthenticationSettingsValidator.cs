@@ -91,6 +91,11 @@ internal sealed class AuthenticationSettingsValidator(OpenIdConnectClientSecret 
             errors.Add($"{Section}:RequiredClaim needs both Type and Value, for example Type 'groups' and Value 'comm100-agents'.");
         }
 
+        if (oidc.AdminClaim is { } admin && (string.IsNullOrWhiteSpace(admin.Type) || string.IsNullOrEmpty(admin.Value)))
+        {
+            errors.Add($"{Section}:AdminClaim needs both Type and Value, for example Type 'groups' and Value 'support-admins'.");
+        }
+
         if (string.IsNullOrWhiteSpace(oidc.DisplayName) || oidc.DisplayName.Length > 64)
         {
             errors.Add($"{Section}:DisplayName must be 1 to 64 characters.");

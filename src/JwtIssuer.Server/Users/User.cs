@@ -11,6 +11,12 @@ public sealed class User : IdentityUser
     /// <summary>A disabled user cannot sign in and gets no token, even with a live session.</summary>
     public bool IsDisabled { get; set; }
 
+    /// <summary>
+    /// May use the admin area (<c>/admin</c>). A role, not another kind of account: an admin is an agent too. With
+    /// <c>Authentication:OpenIdConnect:AdminClaim</c>, each sign-in through the provider sets or clears it.
+    /// </summary>
+    public bool IsAdmin { get; set; }
+
     /// <summary>When the user was created (UTC).</summary>
     public DateTimeOffset CreatedAt { get; set; }
 }

@@ -42,6 +42,7 @@ internal static class UsersSetup
             .AddDefaultTokenProviders();
 
         builder.Services.AddSingleton<UserStatusSnapshot>();
+        builder.Services.AddScoped<UserAdministration>();
         // Scoped: it uses Identity's ILookupNormalizer, which Identity registers per scope.
         builder.Services.AddScoped<ITokenAccessPolicy, ActiveUserAccessPolicy>();
         return builder;

@@ -63,6 +63,16 @@ public sealed class IssuerApplication : WebApplicationFactory<Program>
         Assert.True((await users.UpdateAsync(user)).Succeeded);
     }
 
+    /// <summary>Gives the user the admin area, as <c>users grant-admin</c> does.</summary>
+    public async Task MakeAdminAsync(string email)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<User>>();
+        var user = await users.FindByEmailAsync(email) ?? throw new InvalidOperationException(email);
+        user.IsAdmin = true;
+        Assert.True((await users.UpdateAsync(user)).Succeeded);
+    }
+
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);

@@ -128,6 +128,13 @@ public sealed class SsoWorld : IAsyncDisposable
         };
     }
 
+    /// <summary>A second person at another computer: a fresh browser context, no cookies shared with <see cref="Page"/>.</summary>
+    public async Task<IPage> NewPersonAsync()
+    {
+        var context = await _browser!.NewContextAsync(new BrowserNewContextOptions { IgnoreHTTPSErrors = true, ViewportSize = new() { Width = 900, Height = 520 } });
+        return await context.NewPageAsync();
+    }
+
     /// <summary>Signs in on the issuer's own login page, at top level.</summary>
     public async Task SignInAtTopLevelAsync()
     {

@@ -24,13 +24,13 @@ public abstract class CommandLineTests(string provider) : IDisposable
         Assert.Contains("Added cli@example.com.", added.Stdout, StringComparison.Ordinal);
 
         var listed = await RunAsync(null, "users", "list");
-        Assert.Matches(@"cli@example\.com\s+Cli Agent\s+active", listed.Stdout);
+        Assert.Matches(@"cli@example\.com\s+Cli Agent\s+no\s+active", listed.Stdout);
 
         Assert.Equal(0, (await RunAsync(null, "users", "disable", "cli@example.com")).ExitCode);
-        Assert.Matches(@"cli@example\.com\s+Cli Agent\s+disabled", (await RunAsync(null, "users", "list")).Stdout);
+        Assert.Matches(@"cli@example\.com\s+Cli Agent\s+no\s+disabled", (await RunAsync(null, "users", "list")).Stdout);
 
         Assert.Equal(0, (await RunAsync(null, "users", "enable", "cli@example.com")).ExitCode);
-        Assert.Matches(@"cli@example\.com\s+Cli Agent\s+active", (await RunAsync(null, "users", "list")).Stdout);
+        Assert.Matches(@"cli@example\.com\s+Cli Agent\s+no\s+active", (await RunAsync(null, "users", "list")).Stdout);
 
         Assert.Equal(0, (await RunAsync(null, "users", "remove", "cli@example.com")).ExitCode);
         Assert.DoesNotContain("cli@example.com", (await RunAsync(null, "users", "list")).Stdout, StringComparison.Ordinal);
@@ -40,6 +40,37 @@ public abstract class CommandLineTests(string provider) : IDisposable
         Assert.Equal(["added", "disabled", "enabled", "removed"], changes.Select(change => change.Outcome));
         Assert.All(changes, change => Assert.Equal(("cli@example.com", $"cli ({Environment.UserName})"), (change.Email, change.Actor)));
         Assert.Single(changes.Select(change => change.UserId).Distinct());
+    }
+
+    [Fact]
+    public async Task AddsAnAdminGrantsAndRevokesAdminAndListsIt()
+    {
+        var added = await RunAsync(DefaultPassword, "users", "add", "boss@example.com", "--admin", "--password-stdin");
+        Assert.Equal((0, "Added boss@example.com, an admin."), (added.ExitCode, added.Stdout.Trim()));
+        Assert.Equal(0, (await RunAsync(null, "users", "add", "agent@example.com", "--no-password")).ExitCode);
+        var listed = (await RunAsync(null, "users", "list")).Stdout;
+        Assert.Matches(@"EMAIL\s+NAME\s+ADMIN\s+STATE", listed);
+        Assert.Matches(@"boss@example\.com\s+-\s+yes\s+active", listed);
+        Assert.Matches(@"agent@example\.com\s+-\s+no\s+active", listed);
+
+        Assert.Equal((0, "agent@example.com is an admin."), await ExitAndOutAsync("users", "grant-admin", "agent@example.com"));
+        Assert.True((await _app.FindUserAsync("agent@example.com")).IsAdmin);
+        // The command line may demote even the last admin: it is the way back in when the admin pages are no help.
+        Assert.Equal((0, "boss@example.com is no longer an admin."), await ExitAndOutAsync("users", "revoke-admin", "boss@example.com"));
+        Assert.Equal((0, "agent@example.com is no longer an admin."), await ExitAndOutAsync("users", "revoke-admin", "agent@example.com"));
+        Assert.False((await _app.FindUserAsync("agent@example.com")).IsAdmin);
+        Assert.Equal(1, (await RunAsync(null, "users", "grant-admin", "nobody@example.com")).ExitCode);
+
+        var changes = await _app.AuditEventsAsync(AuditEventTypes.User);
+        Assert.Equal(["added", "added", "admin-granted", "admin-revoked", "admin-revoked"], changes.Select(change => change.Outcome));
+        Assert.Equal("admin", changes[0].Reason);
+        Assert.Equal("no password", changes[1].Reason);
+    }
+
+    private async Task<(int, string)> ExitAndOutAsync(params string[] args)
+    {
+        var result = await RunAsync(null, args);
+        return (result.ExitCode, result.Stdout.Trim());
     }
 
     [Fact]
@@ -89,7 +120,7 @@ public abstract class CommandLineTests(string provider) : IDisposable
     {
         var added = await RunAsync(null, "users", "add", "shared@example.com", "--no-password");
         Assert.Equal((0, ""), (added.ExitCode, added.Stderr));
-        Assert.Matches(@"shared@example\.com\s+-\s+active", (await RunAsync(null, "users", "list")).Stdout);
+        Assert.Matches(@"shared@example\.com\s+-\s+no\s+active", (await RunAsync(null, "users", "list")).Stdout);
 
         // Not with an empty password, not with any other; and wrong passwords never lock them out (of their tokens).
         foreach (var password in new[] { "", DefaultPassword, "guess 1", "guess 2", "guess 3", "guess 4", "guess 5", "guess 6" })
@@ -100,7 +131,7 @@ public abstract class CommandLineTests(string provider) : IDisposable
             AssertNoSessionCookie(response);
         }
 
-        Assert.Matches(@"shared@example\.com\s+-\s+active", (await RunAsync(null, "users", "list")).Stdout);
+        Assert.Matches(@"shared@example\.com\s+-\s+no\s+active", (await RunAsync(null, "users", "list")).Stdout);
         Assert.Equal(0, (await _app.FindUserAsync("shared@example.com")).AccessFailedCount);
 
         var both = await RunAsync(DefaultPassword, "users", "add", "x@example.com", "--no-password", "--password-stdin");

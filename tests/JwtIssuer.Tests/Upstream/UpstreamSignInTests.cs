@@ -119,6 +119,85 @@ public sealed partial class UpstreamSignInTests
     }
 
     [Fact]
+    public async Task TheAdminClaimMarksAnAdminAtEachSignInAndItsAbsenceRemovesTheMark()
+    {
+        await using var flow = await Flow.StartAsync(settings =>
+        {
+            settings["Authentication:OpenIdConnect:AdminClaim:Type"] = "groups";
+            settings["Authentication:OpenIdConnect:AdminClaim:Value"] = "support-admins";
+        });
+        await flow.Issuer.CreateUserAsync(Agent);
+
+        flow.Provider.NextUser = new UpstreamUser("upstream-1", Agent, true, "Agent", "support-admins", "comm100-agents");
+        await AssertSignedInAsync(await flow.SignInAsync(JwtPath));
+        Assert.True((await flow.Issuer.FindUserAsync(Agent)).IsAdmin);
+        Assert.Equal(HttpStatusCode.OK, (await flow.IssuerTab.GetAsync("/admin")).StatusCode);
+
+        // Out of the group at the provider: the next sign-in takes the admin area away, and the agent stays an agent.
+        var later = await flow.NewTab();
+        later.Provider.NextUser = new UpstreamUser("upstream-1", Agent, true, "Agent", "comm100-agents");
+        await AssertSignedInAsync(await later.SignInAsync(JwtPath));
+        Assert.False((await flow.Issuer.FindUserAsync(Agent)).IsAdmin);
+        Assert.Equal(HttpStatusCode.Forbidden, (await later.IssuerTab.GetAsync("/admin")).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await later.IssuerTab.GetAsync(JwtPath)).StatusCode);
+
+        var changes = (await flow.Issuer.AuditEventsAsync(AuditEventTypes.User)).Where(e => e.Outcome.StartsWith("admin-", StringComparison.Ordinal)).ToList();
+        Assert.Equal([("admin-granted", "openid-connect (Example SSO)"), ("admin-revoked", "openid-connect (Example SSO)")], changes.Select(e => (e.Outcome, e.Actor)));
+    }
+
+    [Fact]
+    public async Task WithTheAdminClaimAPasswordSessionCannotUseTheAdminArea()
+    {
+        await using var flow = await Flow.StartAsync(settings =>
+        {
+            settings["Authentication:OpenIdConnect:AdminClaim:Type"] = "groups";
+            settings["Authentication:OpenIdConnect:AdminClaim:Value"] = "support-admins";
+        });
+        await flow.Issuer.CreateUserAsync(Agent);
+        await flow.Issuer.UpdateUserAsync(Agent, user => user.IsAdmin = true);
+
+        // The mark is there, but only the provider may vouch for it: a password session is not enough.
+        var password = await flow.Issuer.CreateSignedInClientAsync(Agent);
+        var refused = await password.GetAsync("/admin");
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Contains("sign in with Example SSO", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        flow.Provider.NextUser = new UpstreamUser("upstream-1", Agent, true, "Agent", "support-admins");
+        await AssertSignedInAsync(await flow.SignInAsync(JwtPath));
+        Assert.Equal(HttpStatusCode.OK, (await flow.IssuerTab.GetAsync("/admin")).StatusCode);
+    }
+
+    [Fact]
+    public async Task WithPasswordsOffTheAdminAreaOffersNoPasswordAndNoLinkAndLinksOpenNothing()
+    {
+        await using var flow = await Flow.StartAsync(settings => settings["Authentication:LocalAccounts"] = "false");
+        await flow.Issuer.CreateUserAsync(Agent);
+        await flow.Issuer.UpdateUserAsync(Agent, user => user.IsAdmin = true);
+        var other = await flow.Issuer.CreateUserAsync("other@example.com");
+        string secret;
+        await using (var scope = flow.Issuer.Services.CreateAsyncScope())
+        {
+            // A link made while passwords were on.
+            secret = await scope.ServiceProvider.GetRequiredService<JwtIssuer.Server.SignIn.PasswordLinks.SetPasswordLinks>().CreateAsync(other);
+        }
+
+        flow.Provider.NextUser = new UpstreamUser("upstream-1", Agent);
+        await AssertSignedInAsync(await flow.SignInAsync(JwtPath));
+        var page = await (await flow.IssuerTab.GetAsync("/admin")).Content.ReadAsStringAsync();
+        Assert.DoesNotContain("value=\"Link\"", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("Reset password", await (await flow.IssuerTab.GetAsync($"/admin/agents/{other.Id}")).Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var link = await JwtIssuer.Tests.Admin.AdminAreaTests.AddResponseAsync(flow.IssuerTab, "new@example.com", null, "Link", admin: false);
+        Assert.Equal(HttpStatusCode.BadRequest, link.StatusCode);
+        Assert.Contains("Passwords are off here", await link.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await flow.Issuer.CreateBrowserClient().GetAsync($"/set-password?token={secret}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await AdminAreaAddNoneAsync(flow.IssuerTab)).StatusCode);
+    }
+
+    private static Task<HttpResponseMessage> AdminAreaAddNoneAsync(HttpClient client) =>
+        JwtIssuer.Tests.Admin.AdminAreaTests.AddResponseAsync(client, "sso-only@example.com", null, "None", admin: false);
+
+    [Fact]
     public async Task ADisabledLocalUserIsRefusedThoughTheProviderSignsThemIn()
     {
         await using var flow = await Flow.StartAsync();

@@ -40,6 +40,12 @@ public sealed class OpenIdConnectSettings
     public RequiredClaimSettings? RequiredClaim { get; set; }
 
     /// <summary>
+    /// A claim that makes an agent an admin, such as <c>{ "Type": "groups", "Value": "support-admins" }</c>: checked at
+    /// every sign-in through the provider, which sets the admin mark when the ID token carries it and clears it when not.
+    /// </summary>
+    public RequiredClaimSettings? AdminClaim { get; set; }
+
+    /// <summary>
     /// False (the default): only agents who already have a user here (<c>users add EMAIL --no-password</c>) may sign in.
     /// True: a first sign-in creates the user.
     /// </summary>

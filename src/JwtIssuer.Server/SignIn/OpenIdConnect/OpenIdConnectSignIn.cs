@@ -35,6 +35,7 @@ public sealed partial class OpenIdConnectSignIn(
     IOptions<AuthenticationSettings> settings,
     TimeProvider time,
     AuditLog audit,
+    UserAdministration administration,
     ILogger<OpenIdConnectSignIn> logger)
 {
     /// <summary>Signs in the user the provider vouched for, or says why not; either way one sign-in event in the audit trail.</summary>
@@ -72,6 +73,12 @@ public sealed partial class OpenIdConnectSignIn(
         if (!await signIn.CanSignInAsync(user))
         {
             return await RefusedAsync(OpenIdConnectRefusal.CannotSignIn, subject, email, user.Id, client);
+        }
+
+        if (oidc.AdminClaim is { Type: { } adminType, Value: { } adminValue })
+        {
+            // The provider decides who is an admin: the mark follows the claim at each sign-in, both ways.
+            await administration.SetAdminAsync(user, upstream.HasClaim(adminType, adminValue), $"openid-connect ({oidc.DisplayName})", $"claim {adminType}");
         }
 
         await signIn.SignInAsync(user, isPersistent: false, authenticationMethod: OpenIdConnectSetup.Scheme);

@@ -85,7 +85,33 @@ namespace JwtIssuer.Server.Data.Migrations.Postgres
 
                     b.HasIndex("Email", "Time");
 
+                    b.HasIndex("UserId", "Type", "Time");
+
                     b.ToTable("AuditEvents");
+                });
+
+            modelBuilder.Entity("JwtIssuer.Server.SignIn.PasswordLinks.SetPasswordLink", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId")
+                        .IsUnique();
+
+                    b.ToTable("SetPasswordLinks");
                 });
 
             modelBuilder.Entity("JwtIssuer.Server.Users.User", b =>
@@ -112,6 +138,9 @@ namespace JwtIssuer.Server.Data.Migrations.Postgres
                         .HasColumnType("character varying(256)");
 
                     b.Property<bool>("EmailConfirmed")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("IsAdmin")
                         .HasColumnType("boolean");
 
                     b.Property<bool>("IsDisabled")
@@ -311,6 +340,15 @@ namespace JwtIssuer.Server.Data.Migrations.Postgres
                     b.HasKey("UserId", "LoginProvider", "Name");
 
                     b.ToTable("AspNetUserTokens", (string)null);
+                });
+
+            modelBuilder.Entity("JwtIssuer.Server.SignIn.PasswordLinks.SetPasswordLink", b =>
+                {
+                    b.HasOne("JwtIssuer.Server.Users.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>

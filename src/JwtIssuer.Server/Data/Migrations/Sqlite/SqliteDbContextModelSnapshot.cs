@@ -78,7 +78,33 @@ namespace JwtIssuer.Server.Data.Migrations.Sqlite
 
                     b.HasIndex("Email", "Time");
 
+                    b.HasIndex("UserId", "Type", "Time");
+
                     b.ToTable("AuditEvents");
+                });
+
+            modelBuilder.Entity("JwtIssuer.Server.SignIn.PasswordLinks.SetPasswordLink", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId")
+                        .IsUnique();
+
+                    b.ToTable("SetPasswordLinks");
                 });
 
             modelBuilder.Entity("JwtIssuer.Server.Users.User", b =>
@@ -105,6 +131,9 @@ namespace JwtIssuer.Server.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("EmailConfirmed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("IsAdmin")
                         .HasColumnType("INTEGER");
 
                     b.Property<bool>("IsDisabled")
@@ -298,6 +327,15 @@ namespace JwtIssuer.Server.Data.Migrations.Sqlite
                     b.HasKey("UserId", "LoginProvider", "Name");
 
                     b.ToTable("AspNetUserTokens", (string)null);
+                });
+
+            modelBuilder.Entity("JwtIssuer.Server.SignIn.PasswordLinks.SetPasswordLink", b =>
+                {
+                    b.HasOne("JwtIssuer.Server.Users.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
