@@ -65,6 +65,14 @@ internal sealed class AdminGate(
             return;
         }
 
+        // Past the gate only: a request that names no handler of the page (a post to a page that has none, an unknown
+        // handler) is a 404, without ever rendering a page that expected its handler to have run.
+        if (context.HandlerMethod is null)
+        {
+            context.Result = new NotFoundResult();
+            return;
+        }
+
         context.HttpContext.Items[typeof(AdminGate)] = user;
         await next();
     }

@@ -2,7 +2,6 @@ using JwtIssuer.Configuration;
 using JwtIssuer.Server.SignIn;
 using JwtIssuer.Server.SignIn.PasswordLinks;
 using JwtIssuer.Server.Users;
-using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
 
@@ -10,8 +9,7 @@ namespace JwtIssuer.Server.Admin;
 
 /// <summary>
 /// A page of the admin area: <see cref="AdminGate"/> has let the admin in, and says who they are. A form post the
-/// antiforgery check refuses gets the error page (the admin goes back and reloads), never a rerun of the page; a
-/// request that names no handler of the page (a post to a page that has none, an unknown <c>handler</c>) gets 404.
+/// antiforgery check refuses gets the error page (the admin goes back and reloads), never a rerun of the page.
 /// </summary>
 public abstract class AdminPageModel : PageModel
 {
@@ -36,17 +34,6 @@ public abstract class AdminPageModel : PageModel
     /// passwords nor set-password links, which would get around the identity provider's rules.
     /// </summary>
     public bool LocalAccounts => HttpContext.RequestServices.GetRequiredService<IOptions<AuthenticationSettings>>().Value.LocalAccounts;
-
-    public override void OnPageHandlerExecuting(PageHandlerExecutingContext context)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        if (context.HandlerMethod is null)
-        {
-            context.Result = NotFound();
-        }
-
-        base.OnPageHandlerExecuting(context);
-    }
 
     /// <summary>A new set-password link for the agent, recorded in the audit trail; its URL under this service's public address.</summary>
     internal async Task<string> CreateLinkUrlAsync(UserAdministration users, User user)

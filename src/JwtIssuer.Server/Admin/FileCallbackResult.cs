@@ -11,6 +11,8 @@ internal sealed class FileCallbackResult(string contentType, string fileName, Fu
         ArgumentNullException.ThrowIfNull(context);
         var response = context.HttpContext.Response;
         response.ContentType = contentType;
+        // What it holds (emails, addresses) is not for any cache.
+        response.Headers.CacheControl = "no-store";
         response.Headers.ContentDisposition = new ContentDispositionHeaderValue("attachment") { FileNameStar = fileName }.ToString();
         await write(response.Body);
     }

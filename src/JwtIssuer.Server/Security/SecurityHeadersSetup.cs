@@ -2,7 +2,9 @@ using JwtIssuer.Configuration;
 using JwtIssuer.Server.AgentConsole;
 using JwtIssuer.Server.Layout;
 using JwtIssuer.Server.SignIn;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Extensions.Options;
+using NetEscapades.AspNetCore.SecurityHeaders;
 using NetEscapades.AspNetCore.SecurityHeaders.Headers;
 using NetEscapades.AspNetCore.SecurityHeaders.Infrastructure;
 
@@ -56,10 +58,18 @@ internal static class SecurityHeadersSetup
             policies.AddPolicy(AdminErrorPolicy, Page(frameAncestors: null, csp => csp.AddFormAction().None()).AddFrameOptionsDeny());
             policies.SetPolicySelector(context => context.HttpContext.Features.Get<ErrorPageMark>() is null
                 ? context.SelectedPolicy
-                : context.ConfiguredPolicies[ReferenceEquals(context.SelectedPolicy, context.ConfiguredPolicies[AdminPolicy]) ? AdminErrorPolicy : ErrorPolicy]);
+                : context.ConfiguredPolicies[IsAdmin(context.HttpContext, context.SelectedPolicy, context.ConfiguredPolicies) ? AdminErrorPolicy : ErrorPolicy]);
         });
         return builder;
     }
+
+    /// <summary>
+    /// Whether an error page answers for the admin area: its endpoint chose the admin policy, or (the exception handler
+    /// clears the endpoint before it writes its page) the endpoint that failed had.
+    /// </summary>
+    private static bool IsAdmin(HttpContext context, IReadOnlyHeaderPolicyCollection selected, IReadOnlyDictionary<string, IReadOnlyHeaderPolicyCollection> configured) =>
+        ReferenceEquals(selected, configured[AdminPolicy])
+        || context.Features.Get<IExceptionHandlerFeature>()?.Endpoint?.Metadata.GetMetadata<SecurityHeadersPolicyAttribute>()?.PolicyName == AdminPolicy;
 
     /// <summary>Marks the response as an error page, which gets <see cref="ErrorPolicy"/> instead of its endpoint's.</summary>
     public static void UseErrorPagePolicy(HttpContext context) => context.Features.Set(ErrorPageMark.Instance);

@@ -1,4 +1,3 @@
-using System.Data.Common;
 using JwtIssuer.Server.Audit;
 using JwtIssuer.Server.Data;
 using JwtIssuer.Server.SignIn.PasswordLinks;
@@ -189,9 +188,10 @@ public sealed class UserAdministration(
                 await apply();
                 await transaction.CommitAsync();
             }
-            catch (Exception ex) when (ex is DbUpdateException or DbException)
+            catch (DbUpdateConcurrencyException ex)
             {
-                throw new UserChangeFailedException($"cannot change {user.Email}: the database refused ({ex.GetBaseException().Message})");
+                // Changed or removed meanwhile by someone else: say so; anything else (an outage) goes to the 503 handler.
+                throw new UserChangeFailedException($"{user.Email} was changed by someone else at the same moment; look again and retry", ex);
             }
         }
 
@@ -236,4 +236,15 @@ public sealed class UserAdministration(
 }
 
 /// <summary>A change to a user that could not be made (or recorded), with a message for the person who asked.</summary>
-public sealed class UserChangeFailedException(string message) : Exception(message);
+public sealed class UserChangeFailedException : Exception
+{
+    public UserChangeFailedException(string message)
+        : base(message)
+    {
+    }
+
+    public UserChangeFailedException(string message, Exception inner)
+        : base(message, inner)
+    {
+    }
+}

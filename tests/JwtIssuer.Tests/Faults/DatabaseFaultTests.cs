@@ -61,6 +61,22 @@ public sealed class DatabaseFaultTests : IDisposable
         Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync(JwtUrl(Comm100Url))).StatusCode);
     }
 
+    [Fact]
+    public async Task TheAdminAreasOutagePageIsNeverFramedEither()
+    {
+        await _app.CreateUserAsync(Agent);
+        await _app.UpdateUserAsync(Agent, user => user.IsAdmin = true);
+        var client = await _app.CreateSignedInClientAsync(Agent);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/admin")).StatusCode);
+
+        // The exception handler writes this page after clearing the endpoint: it still answers for the admin area.
+        await SetConnectionsAllowedAsync(false);
+        var page = await GetAsync(client, "/admin", "text/html");
+        await AssertUnavailableAsync(page, "text/html");
+        Assert.Contains("frame-ancestors 'none'", Assert.Single(page.Headers.GetValues("Content-Security-Policy")), StringComparison.Ordinal);
+        Assert.Equal("DENY", Assert.Single(page.Headers.GetValues("X-Frame-Options")));
+    }
+
     private static async Task<HttpResponseMessage> GetAsync(HttpClient client, string path, string accept)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);

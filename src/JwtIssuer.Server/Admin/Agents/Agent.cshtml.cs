@@ -38,16 +38,20 @@ public sealed class AgentModel(JwtIssuerDbContext database, UserAdministration u
         return $"Unlocked {user.Email}: they may sign in with their password again.";
     });
 
-    public Task<IActionResult> OnPostResetPasswordAsync(string id) => ActAsync(id, async user =>
+    public async Task<IActionResult> OnPostResetPasswordAsync(string id)
     {
         if (!LocalAccounts)
         {
-            throw new UserChangeFailedException("Passwords are off here (Authentication:LocalAccounts is false): agents sign in through the identity provider.");
+            Error = "Passwords are off here (Authentication:LocalAccounts is false): agents sign in through the identity provider.";
+            return await ShowAsync(id, StatusCodes.Status409Conflict);
         }
 
-        ShownOnce = await CreateLinkUrlAsync(users, user);
-        return $"Send {user.Email} the link below to choose a new password; it works once, and is not shown again. Their current password works until then.";
-    });
+        return await ActAsync(id, async user =>
+        {
+            ShownOnce = await CreateLinkUrlAsync(users, user);
+            return $"Send {user.Email} the link below to choose a new password; it works once, and is not shown again. Their current password works until then.";
+        });
+    }
 
     public Task<IActionResult> OnPostUnlinkAsync(string id) => ActAsync(id, async user =>
     {
