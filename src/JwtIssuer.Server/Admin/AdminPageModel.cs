@@ -27,7 +27,10 @@ public abstract class AdminPageModel : PageModel
     /// <summary>A password or set-password link just made: shown in this answer only, never stored.</summary>
     public string? ShownOnce { get; protected set; }
 
-    public DateTimeOffset Now => HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
+    private DateTimeOffset? _now;
+
+    /// <summary>The time of this request, read once: every row of a page is judged at the same moment.</summary>
+    public DateTimeOffset Now => _now ??= HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
 
     /// <summary>
     /// Whether agents may have passwords here (<c>Authentication:LocalAccounts</c>). When not, the pages offer neither

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
@@ -92,9 +93,7 @@ public sealed class AuditEvent
             return value;
         }
 
-        var first = span.IndexOfAnyInRange('\u0000', '\u001F');
-        first = Earliest(first, span.IndexOfAnyInRange('\u007F', '\u009F'));
-        first = Earliest(first, span.IndexOfAnyInRange('\uD800', '\uDFFF'));
+        var first = span.IndexOfAny(ControlsAndSurrogates);
         if (first < 0)
         {
             return value;
@@ -118,7 +117,8 @@ public sealed class AuditEvent
         return clean.ToString();
     }
 
-    private static int Earliest(int a, int b) => a < 0 ? b : b < 0 ? a : Math.Min(a, b);
+    private static readonly SearchValues<char> ControlsAndSurrogates = SearchValues.Create(
+        [.. Enumerable.Range(0, 0x20).Concat(Enumerable.Range(0x7F, 0x21)).Concat(Enumerable.Range(0xD800, 0x800)).Select(c => (char)c)]);
 
     internal static void Configure(ModelBuilder builder) => builder.Entity<AuditEvent>(entity =>
     {

@@ -56,7 +56,7 @@ internal sealed record ScimFilter(IReadOnlyList<ScimComparison> AllOf)
         if (!reader.AtEnd)
         {
             error = reader.TryKeyword("or") || reader.TryKeyword("not") || reader.Peek() is '(' or ')'
-                ? "Only comparisons joined by 'and' are supported here ('or', 'not' and parentheses are not)."
+                ? ScimReader.OnlyAnd
                 : $"Unexpected text at position {reader.Position + 1}.";
             return false;
         }
@@ -126,6 +126,9 @@ internal enum ScimValueKind
 /// <summary>A cursor over a filter or path: the grammar's pieces, each refusing what it does not recognise.</summary>
 internal sealed class ScimReader(string text)
 {
+    /// <summary>What a filter with <c>or</c>, <c>not</c> or parentheses is told.</summary>
+    public const string OnlyAnd = "Only comparisons joined by 'and' are supported here ('or', 'not' and parentheses are not).";
+
     private const string SchemaPrefix = "urn:";
 
     private static readonly string[] Operators = ["eq", "ne", "co", "sw", "ew", "gt", "ge", "lt", "le"];
@@ -165,15 +168,9 @@ internal sealed class ScimReader(string text)
     {
         comparison = null;
         SkipSpaces();
-        if (Peek() is '(')
+        if (Peek() is '(' || TryKeyword("not"))
         {
-            error = "Only comparisons joined by 'and' are supported here ('or', 'not' and parentheses are not).";
-            return false;
-        }
-
-        if (TryKeyword("not"))
-        {
-            error = "Only comparisons joined by 'and' are supported here ('or', 'not' and parentheses are not).";
+            error = OnlyAnd;
             return false;
         }
 

@@ -121,7 +121,8 @@ public sealed class IndexModel(JwtIssuerDbContext database, UserAdministration u
 
     private async Task LoadAsync(string? search, int page)
     {
-        Search = string.IsNullOrWhiteSpace(search) ? null : search.Trim()[..Math.Min(search.Trim().Length, MaxSearchLength)];
+        var trimmed = search?.Trim();
+        Search = string.IsNullOrEmpty(trimmed) ? null : trimmed[..Math.Min(trimmed.Length, MaxSearchLength)];
         var query = database.Users.AsNoTracking();
         if (Search is not null)
         {
