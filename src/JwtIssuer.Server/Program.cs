@@ -4,6 +4,7 @@ using JwtIssuer.Server.Configuration;
 using JwtIssuer.Server.Data;
 using JwtIssuer.Server.Development;
 using JwtIssuer.Server.Health;
+using JwtIssuer.Server.Scim;
 using JwtIssuer.Server.Security;
 using JwtIssuer.Server.Telemetry;
 
@@ -62,6 +63,7 @@ static WebApplication BuildServer(string[] args, Action<WebApplicationBuilder>? 
 
     app.MapRazorPages();                // /login, /logout, /console, / (each page in its feature folder)
     app.MapJwtIssuer();                 // GET /api/jwt: the JWT Authentication URL Comm100 redirects to
+    app.MapScim();                      // /scim/v2: SCIM 2.0 Users for Entra ID and Okta, once a token exists
     app.MapHealth();                    // /health/live, /health/ready
 
     if (app.Environment.IsDevelopment())

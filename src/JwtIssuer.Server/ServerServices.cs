@@ -7,6 +7,7 @@ using JwtIssuer.Server.Development;
 using JwtIssuer.Server.Forms;
 using JwtIssuer.Server.Health;
 using JwtIssuer.Server.Layout;
+using JwtIssuer.Server.Scim;
 using JwtIssuer.Server.Security;
 using JwtIssuer.Server.Sessions;
 using JwtIssuer.Server.SignIn;
@@ -32,6 +33,7 @@ internal static class ServerServices
         builder.AddSecurityHeaders();                  // CSP, framing and HSTS, per endpoint by metadata
         builder.AddPages();                            // Razor Pages in feature folders, one layout, forms that expire alike
         builder.AddAdmin();                            // Admin:*: /admin (agents, audit, Comm100 setup), set-password links; after AddPages, whose options it extends
+        builder.AddScim();                             // Scim:*: /scim/v2 for Entra ID and Okta, bearer tokens stored hashed
         builder.AddHealth();                           // /health/live, /health/ready
         builder.AddTelemetry();                        // Metrics:*, the JwtIssuer meter for Prometheus
         return builder;

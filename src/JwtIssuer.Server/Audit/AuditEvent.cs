@@ -178,6 +178,7 @@ public static class AuditOutcomes
 
     // Changes to a user.
     public const string UserAdded = "added";
+    public const string UserUpdated = "updated";
     public const string UserDisabled = "disabled";
     public const string UserEnabled = "enabled";
     public const string UserPasswordSet = "password-set";

@@ -38,6 +38,7 @@ internal static class CommandLine
             TokenCommands.Create(),
             Comm100Commands.Create(),
             AuditCommand.Create(),
+            ScimCommands.Create(),
         };
 
         var parsed = root.Parse(args);

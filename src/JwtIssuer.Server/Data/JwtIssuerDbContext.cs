@@ -1,10 +1,10 @@
 using JwtIssuer.Server.Audit;
+using JwtIssuer.Server.Scim;
+using JwtIssuer.Server.SignIn.PasswordLinks;
 using JwtIssuer.Server.Users;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
-
-using JwtIssuer.Server.SignIn.PasswordLinks;
 
 namespace JwtIssuer.Server.Data;
 
@@ -21,13 +21,27 @@ public abstract class JwtIssuerDbContext(DbContextOptions options) : IdentityDbC
 
     public DbSet<SetPasswordLink> SetPasswordLinks => Set<SetPasswordLink>();
 
+    public DbSet<ScimToken> ScimTokens => Set<ScimToken>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
-        builder.Entity<User>().Property(user => user.DisplayName).HasMaxLength(256);
+        builder.Entity<User>(user =>
+        {
+            user.Property(u => u.DisplayName).HasMaxLength(256);
+            user.Property(u => u.ScimUserName).HasMaxLength(256);
+            user.Property(u => u.NormalizedScimUserName).HasMaxLength(256);
+            user.Property(u => u.ExternalId).HasMaxLength(256);
+            user.Property(u => u.GivenName).HasMaxLength(256);
+            user.Property(u => u.FamilyName).HasMaxLength(256);
+            // SCIM user names are unique whatever their case; identity providers look agents up by them and by externalId.
+            user.HasIndex(u => u.NormalizedScimUserName).IsUnique();
+            user.HasIndex(u => u.ExternalId);
+        });
         builder.Entity<DataProtectionKey>();
         AuditEvent.Configure(builder);
         SetPasswordLink.Configure(builder);
+        ScimToken.Configure(builder);
     }
 }
 

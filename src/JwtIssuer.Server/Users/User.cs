@@ -19,4 +19,22 @@ public sealed class User : IdentityUser
 
     /// <summary>When the user was created (UTC).</summary>
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>
+    /// The SCIM <c>userName</c> the identity provider gave this agent (an Entra ID user principal name, an Okta login),
+    /// as sent; null for an agent SCIM never named, whose SCIM <c>userName</c> is then their email.
+    /// </summary>
+    public string? ScimUserName { get; set; }
+
+    /// <summary><see cref="ScimUserName"/> upper-cased, as Identity normalizes names: SCIM user names ignore case.</summary>
+    public string? NormalizedScimUserName { get; set; }
+
+    /// <summary>The identity provider's own id for the agent (SCIM <c>externalId</c>).</summary>
+    public string? ExternalId { get; set; }
+
+    /// <summary>SCIM <c>name.givenName</c>.</summary>
+    public string? GivenName { get; set; }
+
+    /// <summary>SCIM <c>name.familyName</c>.</summary>
+    public string? FamilyName { get; set; }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using JwtIssuer.Server.Audit;
 using JwtIssuer.Server.SignIn.OpenIdConnect;
+using JwtIssuer.Server.Users;
 using JwtIssuer.Tests.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
@@ -143,6 +144,34 @@ public sealed partial class UpstreamSignInTests
 
         var changes = (await flow.Issuer.AuditEventsAsync(AuditEventTypes.User)).Where(e => e.Outcome.StartsWith("admin-", StringComparison.Ordinal)).ToList();
         Assert.Equal([("admin-granted", "openid-connect (Example SSO)"), ("admin-revoked", "openid-connect (Example SSO)")], changes.Select(e => (e.Outcome, e.Actor)));
+    }
+
+    [Fact]
+    public async Task AnAgentProvisionedBySCIMSignsInThroughTheProviderAndTheirDeactivationStopsTheirTokens()
+    {
+        // CreateUsers is off: only agents someone provisioned may sign in. Entra ID provisions this one through SCIM.
+        await using var flow = await Flow.StartAsync();
+        var scim = await Scim.ScimClient.WithNewTokenAsync(flow.Issuer);
+        var created = await scim.PostAsync("/Users", """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"agent.upn@corp.example","emails":[{"value":"Agent@example.com","type":"work","primary":true}],"displayName":"Provisioned Agent","active":true}""");
+        Assert.Equal(HttpStatusCode.Created, created.Status);
+
+        // No password: the first sign-in through the provider links the subject by email, and tokens flow.
+        flow.Provider.NextUser = new UpstreamUser("upstream-1", Agent);
+        await AssertSignedInAsync(await flow.SignInAsync(JwtPath));
+        Assert.Equal(HttpStatusCode.Redirect, (await flow.IssuerTab.GetAsync(JwtPath)).StatusCode);
+        Assert.Null((await flow.Issuer.FindUserAsync(Agent)).PasswordHash);
+
+        // The leaver is deactivated at the provider; the browser session is still open, and within the status bound
+        // no token comes out of it.
+        var patched = await scim.PatchAsync($"/Users/{created["id"]}", """{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"Replace","path":"active","value":"False"}]}""");
+        Assert.Equal(HttpStatusCode.OK, patched.Status);
+        flow.Issuer.Time.Advance(UserStatusSnapshot.MaxAge);
+        Assert.Equal(HttpStatusCode.Forbidden, (await flow.IssuerTab.GetAsync(JwtPath)).StatusCode);
+
+        // Nor can they sign in again through the provider.
+        var again = await flow.NewTab();
+        again.Provider.NextUser = new UpstreamUser("upstream-1", Agent);
+        await AssertRefusedAsync(await again.SignInAsync(JwtPath), "cannot sign in right now");
     }
 
     [Fact]

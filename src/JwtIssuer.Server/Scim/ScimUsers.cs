@@ -1,0 +1,305 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using JwtIssuer.Server.Audit;
+using JwtIssuer.Server.Users;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace JwtIssuer.Server.Scim;
+
+/// <summary>
+/// Agents as SCIM Users: finding them by the filters identity providers send, and creating, replacing, patching and
+/// deleting them. Enabling, disabling and removing go through <see cref="UserAdministration"/>, as the admin area's
+/// do, so a deactivation ends the agent's sessions (security stamp) and every change is an audit event whose actor
+/// names the token, <c>scim (entra)</c>.
+/// </summary>
+internal sealed class ScimUsers(UserManager<User> users, UserAdministration administration, AuditLog audit, TimeProvider time)
+{
+    /// <summary>The most users one page lists (ServiceProviderConfig's <c>filter.maxResults</c>).</summary>
+    public const int MaxResults = 100;
+
+    /// <summary>The user with this id; a SCIM 404 otherwise.</summary>
+    public async Task<User> FindAsync(string id) =>
+        (id.Length <= 64 ? await users.FindByIdAsync(id) : null) ?? throw ScimException.NotFound($"No user has the id '{id}'.");
+
+    /// <summary>One page of the users the filter selects, in a stable order, and how many it selects in all.</summary>
+    public async Task<(int Total, List<User> Page)> ListAsync(ScimFilter? filter, int startIndex, int count, CancellationToken cancellationToken)
+    {
+        var query = filter is null ? users.Users : Where(users.Users, filter);
+        var total = await query.CountAsync(cancellationToken);
+        var page = count == 0 ? [] : await query.OrderBy(user => user.Id).Skip(startIndex - 1).Take(count).AsNoTracking().ToListAsync(cancellationToken);
+        return (total, page);
+    }
+
+    private IQueryable<User> Where(IQueryable<User> query, ScimFilter filter)
+    {
+        foreach (var comparison in filter.AllOf)
+        {
+            var path = comparison.Path;
+            if (path.Schema is not null && !string.Equals(path.Schema, ScimSchemas.User, StringComparison.OrdinalIgnoreCase))
+            {
+                throw Unsupported(comparison);
+            }
+
+            if (comparison is not { Operator: "eq", Value: { } value })
+            {
+                throw ScimException.InvalidFilter($"Only 'eq' is supported here, not '{comparison.Operator}'. {Supported}");
+            }
+
+            var name = path.Name;
+            if (name == "active" && path.ValueFilter is null)
+            {
+                var active = value.Kind == ScimValueKind.Boolean ? value.Text == "true" : throw ScimException.InvalidFilter("'active' compares with true or false.");
+                query = query.Where(user => user.IsDisabled != active);
+                continue;
+            }
+
+            if (value.Kind != ScimValueKind.String)
+            {
+                throw ScimException.InvalidFilter($"'{path.Attribute}' compares with a string.");
+            }
+
+            var text = value.Text!;
+            switch (name)
+            {
+                case "username" when path.ValueFilter is null:
+                    var normalized = users.NormalizeName(text);
+                    query = query.Where(user => user.NormalizedScimUserName == normalized || (user.NormalizedScimUserName == null && user.NormalizedEmail == normalized));
+                    break;
+                case "externalid" when path.ValueFilter is null:
+                    query = query.Where(user => user.ExternalId == text);
+                    break;
+                case "id" when path.ValueFilter is null:
+                    query = query.Where(user => user.Id == text);
+                    break;
+                case "displayname" when path.ValueFilter is null:
+                    query = query.Where(user => user.DisplayName == text);
+                    break;
+                case "emails" or "emails.value":
+                    // emails[type eq "work"].value: the agent's one email is the work and primary one; any other type has none.
+                    var email = users.NormalizeEmail(text);
+                    query = path.ValueFilter is null || ScimUserDraft.SelectsAgentEmail(path.ValueFilter, email: null)
+                        ? query.Where(user => user.NormalizedEmail == email)
+                        : query.Where(user => false);
+                    break;
+                default:
+                    throw Unsupported(comparison);
+            }
+        }
+
+        return query;
+    }
+
+    private const string Supported = "Filter with eq on userName, externalId, emails.value (or emails[type eq \"work\"].value), id, displayName or active.";
+
+    private static ScimException Unsupported(ScimComparison comparison) =>
+        ScimException.InvalidFilter($"Filtering on '{(comparison.Path.Schema is null ? "" : comparison.Path.Schema + ":")}{comparison.Path.Attribute}' is not supported. {Supported}");
+
+    /// <summary>Creates an agent with no password: they sign in through the identity provider, linked on first sign-in by email.</summary>
+    public async Task<User> CreateAsync(ScimUserDraft draft, string actor)
+    {
+        var userName = draft.UserName ?? throw ScimException.InvalidValue("userName is required.");
+        var email = EmailOf(draft.Email, userName);
+        await EnsureUniqueAsync(userName, email, exceptId: null);
+        var user = new User
+        {
+            UserName = email,
+            Email = email,
+            EmailConfirmed = true,
+            CreatedAt = time.GetUtcNow(),
+            IsDisabled = draft.Active == false,
+            DisplayName = draft.DisplayName ?? draft.DerivedName,
+        };
+        SetScimAttributes(user, draft, userName);
+        await SaveAsync(() => users.CreateAsync(user), user);
+        await audit.UserChangedAsync(AuditOutcomes.UserAdded, user.Id, user.Email, actor, user.IsDisabled ? "SCIM; inactive" : "SCIM");
+        return user;
+    }
+
+    /// <summary>
+    /// Makes the agent what <paramref name="draft"/> says (a PUT's whole user, or the agent after a PATCH): the profile
+    /// first, one audit event naming what changed; then <c>active</c>, through <see cref="UserAdministration"/>.
+    /// </summary>
+    public async Task UpdateAsync(User user, ScimUserDraft draft, string actor)
+    {
+        var userName = draft.UserName ?? throw ScimException.InvalidValue("userName is required.");
+        var oldUserName = user.ScimUserName ?? user.Email;
+
+        // Without an email of its own, the agent's email follows userName, as when created.
+        var email = draft.EmailGiven ? draft.Email
+            : string.Equals(user.Email, oldUserName, StringComparison.OrdinalIgnoreCase) && !string.Equals(userName, oldUserName, StringComparison.OrdinalIgnoreCase) ? null
+            : user.Email;
+        email = EmailOf(email, userName);
+
+        // A name derived from the name parts follows them; one set on its own (displayName, the admin) stays.
+        var derivedBefore = ScimUserDraft.DerivedFrom(user.GivenName, user.FamilyName);
+        var displayName = draft.DisplayNameGiven ? draft.DisplayName ?? draft.DerivedName
+            : user.DisplayName is null || user.DisplayName == derivedBefore ? draft.DerivedName ?? user.DisplayName
+            : user.DisplayName;
+
+        var changed = new List<string>();
+        void Note(bool differs, string attribute)
+        {
+            if (differs)
+            {
+                changed.Add(attribute);
+            }
+        }
+
+        var emailChanged = !string.Equals(email, user.Email, StringComparison.Ordinal);
+        Note(!string.Equals(userName, oldUserName, StringComparison.Ordinal), "userName");
+        Note(emailChanged, "emails");
+        Note(draft.ExternalId != user.ExternalId, "externalId");
+        Note(displayName != user.DisplayName, "displayName");
+        Note(draft.GivenName != user.GivenName || draft.FamilyName != user.FamilyName, "name");
+
+        if (changed.Count > 0)
+        {
+            await EnsureUniqueAsync(userName, email, user.Id);
+            if (emailChanged)
+            {
+                (user.Email, user.UserName) = (email, email);
+            }
+
+            user.DisplayName = displayName;
+            SetScimAttributes(user, draft, userName);
+            await SaveAsync(() => users.UpdateAsync(user), user);
+            if (emailChanged)
+            {
+                // Sessions carry the email the tokens name: they end, and the next sign-in carries the new one.
+                await SaveAsync(() => users.UpdateSecurityStampAsync(user), user);
+            }
+
+            await audit.UserChangedAsync(AuditOutcomes.UserUpdated, user.Id, user.Email, actor, $"SCIM: {string.Join(", ", changed)}");
+        }
+
+        if (draft.Active is { } active && active == user.IsDisabled)
+        {
+            await ChangeAsync(() => active ? administration.EnableAsync(user, actor) : administration.DisableAsync(user, actor));
+        }
+    }
+
+    /// <summary>Removes the agent; the audit trail keeps their events.</summary>
+    public Task DeleteAsync(User user, string actor) => ChangeAsync(() => administration.RemoveAsync(user, actor));
+
+    /// <summary>The agent as a SCIM User resource.</summary>
+    public static JsonObject Resource(User user, string location)
+    {
+        var resource = new JsonObject
+        {
+            ["schemas"] = new JsonArray(ScimSchemas.User),
+            ["id"] = user.Id,
+        };
+        if (user.ExternalId is not null)
+        {
+            resource["externalId"] = user.ExternalId;
+        }
+
+        resource["userName"] = user.ScimUserName ?? user.Email;
+        var name = new JsonObject();
+        if (ScimUserDraft.DerivedFrom(user.GivenName, user.FamilyName) is { } formatted)
+        {
+            name["formatted"] = formatted;
+        }
+
+        if (user.GivenName is not null)
+        {
+            name["givenName"] = user.GivenName;
+        }
+
+        if (user.FamilyName is not null)
+        {
+            name["familyName"] = user.FamilyName;
+        }
+
+        if (name.Count > 0)
+        {
+            resource["name"] = name;
+        }
+
+        if (user.DisplayName is not null)
+        {
+            resource["displayName"] = user.DisplayName;
+        }
+
+        resource["emails"] = new JsonArray(new JsonObject { ["value"] = user.Email, ["type"] = "work", ["primary"] = true });
+        resource["active"] = !user.IsDisabled;
+        resource["meta"] = new JsonObject
+        {
+            ["resourceType"] = "User",
+            ["created"] = user.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+            ["location"] = location,
+        };
+        return resource;
+    }
+
+    private void SetScimAttributes(User user, ScimUserDraft draft, string userName)
+    {
+        user.ScimUserName = userName;
+        user.NormalizedScimUserName = users.NormalizeName(userName);
+        user.ExternalId = draft.ExternalId;
+        user.GivenName = draft.GivenName;
+        user.FamilyName = draft.FamilyName;
+    }
+
+    /// <summary>The agent's email: the one chosen from <c>emails</c>, else <c>userName</c> when it is an email address.</summary>
+    private static string EmailOf(string? email, string userName)
+    {
+        email ??= ScimUserDraft.IsEmail(userName) ? userName
+            : throw ScimException.InvalidValue("An agent needs an email (the claim Comm100 matches): send a work or primary email in 'emails', or an email address as 'userName'.");
+        return ScimUserDraft.IsEmail(email) ? email : throw ScimException.InvalidValue($"'{email}' is not an email address.");
+    }
+
+    private async Task EnsureUniqueAsync(string userName, string email, string? exceptId)
+    {
+        var name = users.NormalizeName(userName);
+        if (await users.Users.AnyAsync(user => user.Id != exceptId && (user.NormalizedScimUserName == name || (user.NormalizedScimUserName == null && user.NormalizedEmail == name))))
+        {
+            throw ScimException.Uniqueness($"Another user has the userName '{userName}'.");
+        }
+
+        var normalizedEmail = users.NormalizeEmail(email);
+        if (await users.Users.AnyAsync(user => user.Id != exceptId && user.NormalizedEmail == normalizedEmail))
+        {
+            throw ScimException.Uniqueness($"Another agent has the email '{email}'.");
+        }
+    }
+
+    /// <summary>Runs an Identity change; its refusals become SCIM errors (a duplicate made at the same moment is a 409).</summary>
+    private async Task SaveAsync(Func<Task<IdentityResult>> change, User user)
+    {
+        IdentityResult result;
+        try
+        {
+            result = await change();
+        }
+        catch (DbUpdateException ex) when (ex is not DbUpdateConcurrencyException)
+        {
+            // A unique index refused it: another request took the name or email a moment before.
+            throw ScimException.Uniqueness($"Another user took the userName or email of {user.Email} at the same moment.");
+        }
+
+        if (result.Succeeded)
+        {
+            return;
+        }
+
+        var codes = result.Errors.Select(error => error.Code).ToList();
+        var detail = string.Join(" ", result.Errors.Select(error => error.Description));
+        throw codes.Any(code => code is nameof(IdentityErrorDescriber.DuplicateUserName) or nameof(IdentityErrorDescriber.DuplicateEmail)) ? ScimException.Uniqueness(detail)
+            : codes.Contains(nameof(IdentityErrorDescriber.ConcurrencyFailure)) ? new ScimException(StatusCodes.Status409Conflict, null, "The user was changed by another request at the same moment; read it again and retry.")
+            : ScimException.InvalidValue(detail);
+    }
+
+    private static async Task ChangeAsync(Func<Task> change)
+    {
+        try
+        {
+            await change();
+        }
+        catch (UserChangeFailedException ex)
+        {
+            throw new ScimException(StatusCodes.Status409Conflict, null, ex.Message);
+        }
+    }
+}
