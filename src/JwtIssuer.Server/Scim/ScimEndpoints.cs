@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using JwtIssuer.Configuration;
 
 namespace JwtIssuer.Server.Scim;
 
@@ -108,8 +109,8 @@ internal static class ScimEndpoints
         return ScimJson.Result(ScimUsers.Resource(user, location), status, status == StatusCodes.Status201Created ? location : null);
     }
 
-    /// <summary>This service's SCIM base URL as the client reached it (behind a proxy, as the forwarded headers say).</summary>
-    private static string BaseUrl(HttpContext context) => $"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}{Prefix}";
+    /// <summary>This service's SCIM base URL, from its configured public URL (JwtIssuer:Issuer), never the request's Host.</summary>
+    private static string BaseUrl(HttpContext context) => context.RequestServices.GetRequiredService<IssuerModel>().Issuer.TrimEnd('/') + Prefix;
 
     private static string UserLocation(string baseUrl, string id) => $"{baseUrl}/Users/{Uri.EscapeDataString(id)}";
 }

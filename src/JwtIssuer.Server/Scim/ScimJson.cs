@@ -81,14 +81,75 @@ internal static class ScimJson
         try
         {
             using var document = JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), DocumentOptions);
-            return document.RootElement.ValueKind == JsonValueKind.Object
-                ? document.RootElement.Clone()
-                : throw ScimException.InvalidSyntax("The body must be a JSON object.");
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                throw ScimException.InvalidSyntax("The body must be a JSON object.");
+            }
+
+            CheckText(document.RootElement);
+            return document.RootElement.Clone();
         }
         catch (JsonException ex)
         {
             throw ScimException.InvalidSyntax($"The body is not valid JSON: {ex.Message}");
         }
+    }
+
+    /// <summary>
+    /// Refuses a name or string that is not valid Unicode (an escaped lone surrogate, <c>"\ud800"</c>): JSON lets it
+    /// through, but reading it throws, and PostgreSQL would refuse it.
+    /// </summary>
+    private static void CheckText(JsonElement element)
+    {
+        try
+        {
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.Object:
+                    foreach (var property in element.EnumerateObject())
+                    {
+                        if (HasLoneSurrogate(property.Name))
+                        {
+                            throw new InvalidOperationException();
+                        }
+
+                        CheckText(property.Value);
+                    }
+
+                    break;
+                case JsonValueKind.Array:
+                    foreach (var item in element.EnumerateArray())
+                    {
+                        CheckText(item);
+                    }
+
+                    break;
+                case JsonValueKind.String when HasLoneSurrogate(element.GetString()!):
+                    throw new InvalidOperationException();
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            throw ScimException.InvalidSyntax("The body holds text that is not valid Unicode.");
+        }
+    }
+
+    /// <summary>Whether the text has half a surrogate pair.</summary>
+    public static bool HasLoneSurrogate(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(text[i]))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static ScimException TooLarge() => new(StatusCodes.Status413PayloadTooLarge, null, $"The body is larger than {MaxBodyBytes} bytes.");
@@ -174,7 +235,8 @@ internal static class ScimJson
     /// <summary>An optional paging parameter: a whole number, or the default when absent.</summary>
     public static int Integer(string? text, string parameter, int fallback) =>
         text is null ? fallback
-        : int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) ? value
+        : long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) ? (int)Math.Clamp(value, int.MinValue, int.MaxValue)
+        : text.Length > 0 && text.TrimStart('-', '+').All(char.IsAsciiDigit) ? (text.StartsWith('-') ? int.MinValue : int.MaxValue)
         : throw ScimException.InvalidValue($"'{parameter}' must be a whole number.");
 
     /// <summary>A SCIM response: the document, <c>application/scim+json</c>, never cached (it names people).</summary>

@@ -10,8 +10,9 @@ public sealed class ScimOptions
     public const int DefaultRequestsPerMinute = 600;
 
     /// <summary>
-    /// How many SCIM requests one client address may make a minute (default 600); beyond it, 429 with <c>Retry-After</c>.
-    /// Identity providers send a few a second at most.
+    /// How many SCIM requests one token may make a minute (default 600); beyond it, 429 with <c>Retry-After</c>.
+    /// Identity providers send a few a second at most. Requests without a valid token are held per client address
+    /// (<see cref="ScimAccess.FailuresPerMinute"/>).
     /// </summary>
     public int RequestsPerMinute { get; set; } = DefaultRequestsPerMinute;
 }

@@ -29,15 +29,10 @@ public sealed class ScimTokens(JwtIssuerDbContext database, TimeProvider time)
         {
             await database.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException ex) when (DatabaseErrors.IsUniqueViolation(ex))
         {
             database.Entry(token).State = EntityState.Detached;
-            if (await database.ScimTokens.AnyAsync(other => other.Name == name, cancellationToken))
-            {
-                throw new ScimTokenException($"a SCIM token named '{name}' exists already; revoke it first or choose another name");
-            }
-
-            throw;
+            throw new ScimTokenException($"a SCIM token named '{name}' exists already; revoke it first or choose another name");
         }
 
         return secret;

@@ -1,9 +1,13 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using JwtIssuer.Server.Audit;
+using JwtIssuer.Server.Data;
+using JwtIssuer.Server.SignIn;
+using JwtIssuer.Server.SignIn.PasswordLinks;
 using JwtIssuer.Server.Users;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace JwtIssuer.Server.Scim;
 
@@ -13,7 +17,13 @@ namespace JwtIssuer.Server.Scim;
 /// do, so a deactivation ends the agent's sessions (security stamp) and every change is an audit event whose actor
 /// names the token, <c>scim (entra)</c>.
 /// </summary>
-internal sealed class ScimUsers(UserManager<User> users, UserAdministration administration, AuditLog audit, TimeProvider time)
+internal sealed class ScimUsers(
+    UserManager<User> users,
+    UserAdministration administration,
+    SetPasswordLinks links,
+    AuditLog audit,
+    IOptions<AuthenticationSettings> authentication,
+    TimeProvider time)
 {
     /// <summary>The most users one page lists (ServiceProviderConfig's <c>filter.maxResults</c>).</summary>
     public const int MaxResults = 100;
@@ -60,11 +70,16 @@ internal sealed class ScimUsers(UserManager<User> users, UserAdministration admi
             }
 
             var text = value.Text!;
+            if (ScimJson.HasLoneSurrogate(text))
+            {
+                throw ScimException.InvalidFilter("The filter's value is not valid Unicode.");
+            }
+
             switch (name)
             {
                 case "username" when path.ValueFilter is null:
                     var normalized = users.NormalizeName(text);
-                    query = query.Where(user => user.NormalizedScimUserName == normalized || (user.NormalizedScimUserName == null && user.NormalizedEmail == normalized));
+                    query = query.Where(UserNameIs(normalized));
                     break;
                 case "externalid" when path.ValueFilter is null:
                     query = query.Where(user => user.ExternalId == text);
@@ -73,7 +88,11 @@ internal sealed class ScimUsers(UserManager<User> users, UserAdministration admi
                     query = query.Where(user => user.Id == text);
                     break;
                 case "displayname" when path.ValueFilter is null:
-                    query = query.Where(user => user.DisplayName == text);
+                    // caseExact false (RFC 7643): compared upper-cased, as both databases translate it.
+                    var upper = text.ToUpperInvariant();
+#pragma warning disable CA1304, CA1311, CA1862 // runs in the database as SQL upper(), not in .NET
+                    query = query.Where(user => user.DisplayName != null && user.DisplayName.ToUpper() == upper);
+#pragma warning restore CA1304, CA1311, CA1862
                     break;
                 case "emails" or "emails.value":
                     // emails[type eq "work"].value: the agent's one email is the work and primary one; any other type has none.
@@ -89,6 +108,14 @@ internal sealed class ScimUsers(UserManager<User> users, UserAdministration admi
 
         return query;
     }
+
+    /// <summary>
+    /// The user whose SCIM <c>userName</c> this is: one SCIM named so, else (for an agent SCIM never named) the agent with
+    /// this email, unless another agent has it as their SCIM <c>userName</c>. One name, one user.
+    /// </summary>
+    private System.Linq.Expressions.Expression<Func<User, bool>> UserNameIs(string normalized) => user =>
+        user.NormalizedScimUserName == normalized
+        || (user.NormalizedScimUserName == null && user.NormalizedEmail == normalized && !users.Users.Any(other => other.NormalizedScimUserName == normalized));
 
     private const string Supported = "Filter with eq on userName, externalId, emails.value (or emails[type eq \"work\"].value), id, displayName or active.";
 
@@ -108,7 +135,7 @@ internal sealed class ScimUsers(UserManager<User> users, UserAdministration admi
             EmailConfirmed = true,
             CreatedAt = time.GetUtcNow(),
             IsDisabled = draft.Active == false,
-            DisplayName = draft.DisplayName ?? draft.DerivedName,
+            DisplayName = Fit(draft.DisplayName ?? draft.DerivedName),
         };
         SetScimAttributes(user, draft, userName);
         await SaveAsync(() => users.CreateAsync(user), user);
@@ -133,9 +160,9 @@ internal sealed class ScimUsers(UserManager<User> users, UserAdministration admi
 
         // A name derived from the name parts follows them; one set on its own (displayName, the admin) stays.
         var derivedBefore = ScimUserDraft.DerivedFrom(user.GivenName, user.FamilyName);
-        var displayName = draft.DisplayNameGiven ? draft.DisplayName ?? draft.DerivedName
+        var displayName = Fit(draft.DisplayNameGiven ? draft.DisplayName ?? draft.DerivedName
             : user.DisplayName is null || user.DisplayName == derivedBefore ? draft.DerivedName ?? user.DisplayName
-            : user.DisplayName;
+            : user.DisplayName);
 
         var changed = new List<string>();
         void Note(bool differs, string attribute)
@@ -153,6 +180,11 @@ internal sealed class ScimUsers(UserManager<User> users, UserAdministration admi
         Note(displayName != user.DisplayName, "displayName");
         Note(draft.GivenName != user.GivenName || draft.FamilyName != user.FamilyName, "name");
 
+        if (emailChanged)
+        {
+            await CheckEmailChangeAsync(user, email);
+        }
+
         if (changed.Count > 0)
         {
             await EnsureUniqueAsync(userName, email, user.Id);
@@ -166,7 +198,14 @@ internal sealed class ScimUsers(UserManager<User> users, UserAdministration admi
             await SaveAsync(() => users.UpdateAsync(user), user);
             if (emailChanged)
             {
-                // Sessions carry the email the tokens name: they end, and the next sign-in carries the new one.
+                // Sessions carry the email the tokens name: they end. The provider's subject linked to the old address
+                // and any set-password link go too, so the next sign-in is by the new address, proved afresh.
+                foreach (var login in await users.GetLoginsAsync(user))
+                {
+                    await SaveAsync(() => users.RemoveLoginAsync(user, login.LoginProvider, login.ProviderKey), user);
+                }
+
+                await links.RevokeAsync(user);
                 await SaveAsync(() => users.UpdateSecurityStampAsync(user), user);
             }
 
@@ -242,18 +281,46 @@ internal sealed class ScimUsers(UserManager<User> users, UserAdministration admi
         user.FamilyName = draft.FamilyName;
     }
 
-    /// <summary>The agent's email: the one chosen from <c>emails</c>, else <c>userName</c> when it is an email address.</summary>
-    private static string EmailOf(string? email, string userName)
+    /// <summary>
+    /// The agent's email: the one chosen from <c>emails</c>, else <c>userName</c> when it is an email address; in one of
+    /// <c>Authentication:OpenIdConnect:AllowedEmailDomains</c>, when those are set.
+    /// </summary>
+    private string EmailOf(string? email, string userName)
     {
         email ??= ScimUserDraft.IsEmail(userName) ? userName
             : throw ScimException.InvalidValue("An agent needs an email (the claim Comm100 matches): send a work or primary email in 'emails', or an email address as 'userName'.");
-        return ScimUserDraft.IsEmail(email) ? email : throw ScimException.InvalidValue($"'{email}' is not an email address.");
+        if (!ScimUserDraft.IsEmail(email))
+        {
+            throw ScimException.InvalidValue($"'{email}' is not an email address.");
+        }
+
+        var domains = authentication.Value.OpenIdConnect?.AllowedEmailDomains ?? [];
+        var domain = email[(email.LastIndexOf('@') + 1)..];
+        return domains.Count == 0 || domains.Contains(domain, StringComparer.OrdinalIgnoreCase)
+            ? email
+            : throw ScimException.InvalidValue($"'{email}' is not in a domain allowed here (Authentication:OpenIdConnect:AllowedEmailDomains).");
     }
+
+    /// <summary>
+    /// An admin's email, or that of an agent with a password here, is not SCIM's to change: whoever holds the token and
+    /// that password (or a provider account with the new address) would take the account, and the admin area with it.
+    /// </summary>
+    private async Task CheckEmailChangeAsync(User user, string email)
+    {
+        if (user.IsAdmin || await users.HasPasswordAsync(user))
+        {
+            throw new ScimException(StatusCodes.Status400BadRequest, "mutability",
+                $"The email of {user.Email} cannot be changed through SCIM: they are {(user.IsAdmin ? "an admin" : "an agent with a password")} here. Change it with jwt-issuer or in /admin, or remove and provision them again (new email {email}).");
+        }
+    }
+
+    /// <summary>A name cut to its column (256), never inside a surrogate pair: given and family names joined may be longer.</summary>
+    private static string? Fit(string? name) => name is { Length: > 256 } ? name[..(char.IsHighSurrogate(name[255]) ? 255 : 256)] : name;
 
     private async Task EnsureUniqueAsync(string userName, string email, string? exceptId)
     {
         var name = users.NormalizeName(userName);
-        if (await users.Users.AnyAsync(user => user.Id != exceptId && (user.NormalizedScimUserName == name || (user.NormalizedScimUserName == null && user.NormalizedEmail == name))))
+        if (await users.Users.Where(user => user.Id != exceptId).AnyAsync(UserNameIs(name)))
         {
             throw ScimException.Uniqueness($"Another user has the userName '{userName}'.");
         }
@@ -273,7 +340,7 @@ internal sealed class ScimUsers(UserManager<User> users, UserAdministration admi
         {
             result = await change();
         }
-        catch (DbUpdateException ex) when (ex is not DbUpdateConcurrencyException)
+        catch (DbUpdateException ex) when (DatabaseErrors.IsUniqueViolation(ex))
         {
             // A unique index refused it: another request took the name or email a moment before.
             throw ScimException.Uniqueness($"Another user took the userName or email of {user.Email} at the same moment.");

@@ -60,7 +60,9 @@ public abstract class ScimSequenceTests(string provider) : IDisposable
             """);
         Assert.Equal(HttpStatusCode.Created, created.Status);
         var id = created["id"]!;
-        Assert.Equal($"https://localhost/scim/v2/Users/{id}", created.Response.Headers.Location!.AbsoluteUri);
+        // The location is under the configured public URL (JwtIssuer:Issuer), never the request's Host.
+        Assert.Equal($"{Issuer}/scim/v2/Users/{id}", created.Response.Headers.Location!.AbsoluteUri);
+        Assert.Equal($"{Issuer}/scim/v2/Users/{id}", created.Object["meta"]!["location"]!.ToString());
         Assert.Equal("0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef", created["externalId"]);
         Assert.Equal("Test_User_00aa00aa-bb11-cc22-dd33-44ee44ee44ee", created["userName"]);
         Assert.Equal("givenName familyName", created.Object["name"]!["formatted"]!.ToString());

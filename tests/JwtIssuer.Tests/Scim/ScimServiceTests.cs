@@ -14,7 +14,7 @@ namespace JwtIssuer.Tests.Scim;
 /// <c>/scim/v2</c> beyond the providers' sequences: who may use it, the discovery documents, paging, the mapping's
 /// edge cases, and every kind of bad request answered as a SCIM error, never a 500.
 /// </summary>
-public abstract class ScimServiceTests(string provider) : IDisposable
+public abstract partial class ScimServiceTests(string provider) : IDisposable
 {
     private const string PatchOp = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 
@@ -69,20 +69,31 @@ public abstract class ScimServiceTests(string provider) : IDisposable
     }
 
     [Fact]
-    public async Task EachClientAddressIsHeldToTheRequestsPerMinute()
+    public async Task EachTokenIsHeldToTheRequestsPerMinuteAndStrangersCannotUseItUp()
     {
         _app.Settings["Scim:RequestsPerMinute"] = "3";
-        var scim = await ScimClient.WithNewTokenAsync(_app);
-        for (var i = 0; i < 3; i++)
+        var entra = await ScimClient.WithNewTokenAsync(_app, "entra");
+        var okta = await ScimClient.WithNewTokenAsync(_app, "okta");
+
+        // Requests without a valid token, from this address: 401s, then 429s.
+        var stranger = new ScimClient(_app, "scim_wrong");
+        for (var i = 0; i < ScimAccess.FailuresPerMinute; i++)
         {
-            Assert.Equal(HttpStatusCode.OK, (await scim.GetAsync("/Users")).Status);
+            ScimClient.AssertError(await stranger.GetAsync("/Users"), HttpStatusCode.Unauthorized);
         }
 
-        var limited = await scim.GetAsync("/Users");
-        ScimClient.AssertError(limited, HttpStatusCode.TooManyRequests);
-        Assert.Equal("60", limited.Response.Headers.RetryAfter!.ToString());
-        // Wrong tokens count too: guessing is held to the same pace.
-        ScimClient.AssertError(await new ScimClient(_app, "scim_wrong").GetAsync("/Users"), HttpStatusCode.TooManyRequests);
+        var held = await stranger.GetAsync("/Users");
+        ScimClient.AssertError(held, HttpStatusCode.TooManyRequests);
+        Assert.Equal("60", held.Response.Headers.RetryAfter!.ToString());
+
+        // The identity provider, from the same address, still has its own allowance: Scim:RequestsPerMinute per token.
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await entra.GetAsync("/Users")).Status);
+        }
+
+        ScimClient.AssertError(await entra.GetAsync("/Users"), HttpStatusCode.TooManyRequests);
+        Assert.Equal(HttpStatusCode.OK, (await okta.GetAsync("/Users")).Status);
     }
 
     [Fact]
@@ -197,6 +208,15 @@ public abstract class ScimServiceTests(string provider) : IDisposable
         var adopted = await _app.FindUserAsync("ann@example.com");
         Assert.Equal(("ann@example.com", "ann-1"), (adopted.ScimUserName, adopted.ExternalId));
         Assert.NotNull(adopted.PasswordHash);
+
+        // Her email is not SCIM's to change while she has a password here, nor an admin's: the token and a password
+        // (or a provider account with the new address) would take the account. Deactivation still works.
+        ScimClient.AssertError(await scim.PatchAsync($"/Users/{existing.Id}", Patch("""[{"op":"replace","path":"emails[type eq \"work\"].value","value":"ceo@example.com"}]""")), HttpStatusCode.BadRequest, "mutability");
+        var admin = await _app.CreateUserAsync("boss@example.com");
+        await _app.UpdateUserAsync("boss@example.com", user => (user.IsAdmin, user.PasswordHash) = (true, null));
+        ScimClient.AssertError(await scim.PatchAsync($"/Users/{admin.Id}", Patch("""[{"op":"replace","path":"userName","value":"mallory@example.com"}]""")), HttpStatusCode.BadRequest, "mutability");
+        Assert.Equal("false", (await scim.PatchAsync($"/Users/{admin.Id}", Patch("""[{"op":"replace","path":"active","value":false}]""")))["active"]);
+        Assert.Equal("ann@example.com", (await _app.FindUserAsync("ann@example.com")).Email);
     }
 
     [Fact]
@@ -244,6 +264,8 @@ public abstract class ScimServiceTests(string provider) : IDisposable
     [InlineData("""{"Operations":[{"op":"replace","path":"displayName","value":"a\u0000b"}]}""", "invalidValue")]
     [InlineData("""{"Operations":[{"op":"replace","value":{"active":false,"Active":true}}]}""", "invalidSyntax")]
     [InlineData("""{"Operations":[{"op":"replace","path":"userName","value":"x"}],"operations":[]}""", "invalidSyntax")]
+    [InlineData("""{"Operations":[{"op":"replace","value":{"active":false,"displayName":"Changed"}},{"op":"replace","path":"active","value":"nope"}]}""", "invalidValue")]
+    [InlineData("""{"Operations":[{"op":"replace","path":"displayName","value":"\ud800"}]}""", "invalidSyntax")]
     [InlineData("""[1]""", "invalidSyntax")]
     [InlineData("""{"Operations":""", "invalidSyntax")]
     public async Task ABadPatchIsRefusedWithItsScimTypeAndChangesNothing(string body, string scimType)
@@ -252,7 +274,7 @@ public abstract class ScimServiceTests(string provider) : IDisposable
         var id = (await scim.PostAsync("/Users", NewUser("p@example.com")))["id"]!;
         ScimClient.AssertError(await scim.PatchAsync($"/Users/{id}", body), HttpStatusCode.BadRequest, scimType);
         var user = await _app.FindUserAsync("p@example.com");
-        Assert.Equal(("p@example.com", false), (user.ScimUserName, user.IsDisabled));
+        Assert.Equal(("p@example.com", false, null), (user.ScimUserName, user.IsDisabled, user.DisplayName));
         Assert.Single(await _app.AuditEventsAsync(AuditEventTypes.User));
     }
 
@@ -269,11 +291,18 @@ public abstract class ScimServiceTests(string provider) : IDisposable
         ScimClient.AssertError(await scim.PostAsync("/Users", """{"userName":"a@example.com","emails":"a@example.com"}"""), HttpStatusCode.BadRequest, "invalidValue");
         ScimClient.AssertError(await scim.GetAsync("/Users/" + new string('x', 100)), HttpStatusCode.NotFound);
         ScimClient.AssertError(await scim.GetAsync("/Users?filter=" + Uri.EscapeDataString("userName eq \"" + new string('a', 2000) + "\"")), HttpStatusCode.BadRequest, "invalidFilter");
+        ScimClient.AssertError(await scim.PostAsync("/Users", """{"userName":"\udc00@example.com"}"""), HttpStatusCode.BadRequest, "invalidSyntax");
+        ScimClient.AssertError(await scim.PostAsync("/Users", """{"\ud800":1,"userName":"a@example.com"}"""), HttpStatusCode.BadRequest, "invalidSyntax");
+        ScimClient.AssertError(await scim.GetAsync("/Users?filter=" + Uri.EscapeDataString("userName eq \"\\ud800\"")), HttpStatusCode.BadRequest, "invalidFilter");
+        Assert.Equal("0", (await scim.GetAsync("/Users?count=99999999999999&startIndex=99999999999999"))["itemsPerPage"]);
 
         // A display name is data: stored and returned as JSON, never interpreted.
         var created = await scim.PostAsync("/Users", """{"userName":"x@example.com","displayName":"<img src=x onerror=alert(1)> {name}"}""");
         Assert.Equal("<img src=x onerror=alert(1)> {name}", created["displayName"]);
-        Assert.Equal("added", Assert.Single(await _app.AuditEventsAsync(AuditEventTypes.User)).Outcome);
+        // Given and family names of 200 characters each: the name is cut to its column, on both databases.
+        var longNames = await scim.PostAsync("/Users", $$$"""{"userName":"long@example.com","name":{"givenName":"{{{new string('g', 200)}}}","familyName":"{{{new string('f', 200)}}}"}}""");
+        Assert.Equal(256, longNames["displayName"]!.Length);
+        Assert.Equal(["added", "added"], (await _app.AuditEventsAsync(AuditEventTypes.User)).Select(entry => entry.Outcome));
     }
 
     [Fact]
@@ -281,11 +310,19 @@ public abstract class ScimServiceTests(string provider) : IDisposable
     {
         var scim = await ScimClient.WithNewTokenAsync(_app);
         var id = (await scim.PostAsync("/Users", NewUser("old@example.com")))["id"]!;
+        // The agent signed in through the provider once: their subject is linked to the old address.
+        await using (var scope = _app.Services.CreateAsyncScope())
+        {
+            var manager = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<JwtIssuer.Server.Users.User>>();
+            Assert.True((await manager.AddLoginAsync((await manager.FindByEmailAsync("old@example.com"))!, new("https://idp.example", "subject-1", "IdP"))).Succeeded);
+        }
+
         var stamp = (await _app.FindUserAsync("old@example.com")).SecurityStamp;
         await scim.PatchAsync($"/Users/{id}", Patch("""[{"op":"replace","path":"emails[type eq \"work\"].value","value":"new@example.com"}]"""));
         var moved = await _app.FindUserAsync("new@example.com");
         Assert.Equal("new@example.com", moved.UserName);
         Assert.NotEqual(stamp, moved.SecurityStamp);
+        Assert.Empty(await LoginsAsync("new@example.com"));
 
         // A name-only change keeps the sessions.
         await scim.PatchAsync($"/Users/{id}", Patch("""[{"op":"replace","path":"displayName","value":"New Name"}]"""));
@@ -294,6 +331,26 @@ public abstract class ScimServiceTests(string provider) : IDisposable
         Assert.Equal(HttpStatusCode.NoContent, (await scim.DeleteAsync($"/Users/{id}")).Status);
         ScimClient.AssertError(await scim.DeleteAsync($"/Users/{id}"), HttpStatusCode.NotFound);
         Assert.Equal("removed", (await _app.AuditEventsAsync(AuditEventTypes.User))[^1].Outcome);
+    }
+}
+
+public abstract partial class ScimServiceTests
+{
+    [Fact]
+    public async Task OneUserNameNamesOneUserThoughAnotherAgentHasItAsEmail()
+    {
+        var scim = await ScimClient.WithNewTokenAsync(_app);
+        var provisioned = (await scim.PostAsync("/Users", NewUser("x@corp.example", "y@example.com")))["id"];
+        await _app.CreateUserAsync("x@corp.example");
+        var found = await scim.GetAsync("/Users?filter=" + Uri.EscapeDataString("userName eq \"x@corp.example\""));
+        Assert.Equal(("1", provisioned), (found["totalResults"], found.Object["Resources"]![0]!["id"]!.ToString()));
+    }
+
+    private async Task<IList<Microsoft.AspNetCore.Identity.UserLoginInfo>> LoginsAsync(string email)
+    {
+        await using var scope = _app.Services.CreateAsyncScope();
+        var manager = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<JwtIssuer.Server.Users.User>>();
+        return await manager.GetLoginsAsync((await manager.FindByEmailAsync(email))!);
     }
 }
 

@@ -149,9 +149,11 @@ public sealed partial class UpstreamSignInTests
     [Fact]
     public async Task AnAgentProvisionedBySCIMSignsInThroughTheProviderAndTheirDeactivationStopsTheirTokens()
     {
-        // CreateUsers is off: only agents someone provisioned may sign in. Entra ID provisions this one through SCIM.
-        await using var flow = await Flow.StartAsync();
+        // CreateUsers is off: only agents someone provisioned may sign in. Entra ID provisions this one through SCIM,
+        // in a domain the settings allow (another is refused, as a sign-in from it would be).
+        await using var flow = await Flow.StartAsync(settings => settings["Authentication:OpenIdConnect:AllowedEmailDomains:0"] = "example.com");
         var scim = await Scim.ScimClient.WithNewTokenAsync(flow.Issuer);
+        Scim.ScimClient.AssertError(await scim.PostAsync("/Users", """{"userName":"someone@elsewhere.example"}"""), HttpStatusCode.BadRequest, "invalidValue");
         var created = await scim.PostAsync("/Users", """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"agent.upn@corp.example","emails":[{"value":"Agent@example.com","type":"work","primary":true}],"displayName":"Provisioned Agent","active":true}""");
         Assert.Equal(HttpStatusCode.Created, created.Status);
 

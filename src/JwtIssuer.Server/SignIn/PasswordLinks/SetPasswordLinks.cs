@@ -35,7 +35,7 @@ public sealed class SetPasswordLinks(JwtIssuerDbContext database, IOptions<Admin
         {
             await database.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateException ex) when (IsUniqueViolation(ex))
+        catch (DbUpdateException ex) when (DatabaseErrors.IsUniqueViolation(ex))
         {
             database.Entry(link).State = EntityState.Detached;
             throw new UserChangeFailedException($"another set-password link was being made for {user.Email} at the same moment; make one again", ex);
@@ -83,14 +83,6 @@ public sealed class SetPasswordLinks(JwtIssuerDbContext database, IOptions<Admin
             .Where(link => link.Id == id && link.UserId == userId && link.ExpiresAt > now)
             .ExecuteDeleteAsync(cancellationToken) == 1;
     }
-
-    // SQLite: SQLITE_CONSTRAINT_UNIQUE (2067) or _PRIMARYKEY (1555); PostgreSQL: unique_violation.
-    private static bool IsUniqueViolation(DbUpdateException ex) => ex.InnerException switch
-    {
-        Microsoft.Data.Sqlite.SqliteException sqlite => sqlite.SqliteExtendedErrorCode is 2067 or 1555,
-        Npgsql.PostgresException postgres => postgres.SqlState == Npgsql.PostgresErrorCodes.UniqueViolation,
-        _ => false,
-    };
 
     // 32 bytes in base64url are 43 characters; anything else is not a link of ours, and is not even hashed.
     private static bool IsWellFormed(string? secret) =>
