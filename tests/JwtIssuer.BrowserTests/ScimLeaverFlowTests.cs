@@ -26,7 +26,7 @@ public sealed class ScimLeaverFlowTests
         string token;
         await using (var scope = world.Issuer.Services.CreateAsyncScope())
         {
-            token = await scope.ServiceProvider.GetRequiredService<ScimTokens>().CreateAsync("entra");
+            token = await scope.ServiceProvider.GetRequiredService<ScimTokens>().CreateAsync("entra", "test");
         }
 
         using var entra = new HttpClient(new HttpClientHandler { ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator })

@@ -42,7 +42,7 @@ public sealed class AuditEvent
     /// <summary>Why, in a word or a sentence: a refusal's rule, a failed sign-in's cause.</summary>
     public string? Reason { get; set; }
 
-    /// <summary>Who made a change to a user: <c>cli (root)</c>, and later an admin or a SCIM client.</summary>
+    /// <summary>Who made a change to a user or a SCIM token: <c>cli (root)</c>, <c>admin (ann@example.com)</c>, <c>scim (entra)</c>.</summary>
     public string? Actor { get; set; }
 
     /// <summary>An email as the trail keeps and finds it: trimmed, made storable (<see cref="Clean"/>), Unicode-composed, lower case.</summary>
@@ -149,7 +149,10 @@ public static class AuditEventTypes
     public const string SignOut = "sign-out";
     public const string User = "user";
 
-    public static readonly IReadOnlyList<string> All = [Token, SignIn, SignOut, User];
+    /// <summary>A SCIM bearer token made or revoked (<c>jwt-issuer scim token</c>, <c>/admin/scim</c>): the reason names it.</summary>
+    public const string ScimToken = "scim-token";
+
+    public static readonly IReadOnlyList<string> All = [Token, SignIn, SignOut, User, ScimToken];
 }
 
 /// <summary>What an <see cref="AuditEvent"/> records came of it, by type.</summary>
@@ -190,4 +193,8 @@ public static class AuditOutcomes
     public const string UserAdminGranted = "admin-granted";
     public const string UserAdminRevoked = "admin-revoked";
     public const string UserPasswordLinkCreated = "password-link-created";
+
+    // SCIM tokens.
+    public const string ScimTokenCreated = "created";
+    public const string ScimTokenRevoked = "revoked";
 }

@@ -16,7 +16,7 @@ public static class AuditFormat
         var parts = e.Type switch
         {
             AuditEventTypes.Token => [$"consumer {e.Consumer}", $"kid {e.KeyId}", $"jti {e.TokenId}", $"to {e.RedirectHost}"],
-            AuditEventTypes.User => [e.Actor is null ? null : $"by {e.Actor}", e.Reason],
+            AuditEventTypes.User or AuditEventTypes.ScimToken => [e.Actor is null ? null : $"by {e.Actor}", e.Reason],
             _ => new[] { e.Reason },
         };
         return string.Join("; ", parts.Where(part => !string.IsNullOrEmpty(part)));

@@ -64,6 +64,10 @@ public sealed partial class AuditLog : IAsyncDisposable
     public Task UserChangedAsync(string change, string? userId, string? email, string actor, string? reason = null) =>
         RecordAsync(new AuditEvent { Type = AuditEventTypes.User, Outcome = change, UserId = userId, Email = email, Actor = actor, Reason = reason });
 
+    /// <summary>Records that a SCIM token was made or revoked, and by whom; never the token.</summary>
+    public Task ScimTokenChangedAsync(string change, string name, string actor) =>
+        RecordAsync(new AuditEvent { Type = AuditEventTypes.ScimToken, Outcome = change, Actor = actor, Reason = $"token {name}" });
+
     /// <summary>Queues the event; the task completes once it is committed, or fails if it cannot be.</summary>
     public Task RecordAsync(AuditEvent entry)
     {

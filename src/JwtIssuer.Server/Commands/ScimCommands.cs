@@ -7,7 +7,8 @@ namespace JwtIssuer.Server.Commands;
 
 /// <summary>
 /// <c>scim token create NAME | list | revoke NAME</c>: the bearer tokens identity providers use on <c>/scim/v2</c>.
-/// A token is printed once, alone on standard output (for a script to capture), and stored only as its SHA-256.
+/// A token is printed once, alone on standard output (for a script to capture), and stored only as its SHA-256; making
+/// and revoking one are audit events naming <c>cli (&lt;operating-system user&gt;)</c>.
 /// </summary>
 internal static class ScimCommands
 {
@@ -19,7 +20,7 @@ internal static class ScimCommands
         create.SetAction((parse, ct) => RunAsync(async tokens =>
         {
             var chosen = parse.GetValue(name)!;
-            var secret = await tokens.CreateAsync(chosen, ct);
+            var secret = await tokens.CreateAsync(chosen, UserCommands.Actor, ct);
             Console.WriteLine(secret);
             await Console.Error.WriteLineAsync($"SCIM token '{chosen}' created. It is shown once: paste it into the identity provider's secret token field now.");
         }, ct));
@@ -38,7 +39,7 @@ internal static class ScimCommands
         revoke.SetAction((parse, ct) => RunAsync(async tokens =>
         {
             var chosen = parse.GetValue(name)!;
-            Console.WriteLine(await tokens.RevokeAsync(chosen, ct)
+            Console.WriteLine(await tokens.RevokeAsync(chosen, UserCommands.Actor, ct)
                 ? $"Revoked SCIM token '{chosen}'."
                 : throw new CommandFailedException($"no SCIM token named '{chosen}' (see 'jwt-issuer scim token list')"));
         }, ct));

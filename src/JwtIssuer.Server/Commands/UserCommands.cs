@@ -14,7 +14,7 @@ namespace JwtIssuer.Server.Commands;
 internal static class UserCommands
 {
     /// <summary>Who is at the keyboard, as the operating system knows them: the actor of every change made here.</summary>
-    private static string Actor => $"cli ({Environment.UserName})";
+    internal static string Actor => $"cli ({Environment.UserName})";
 
     public static Command Create()
     {

@@ -1,11 +1,12 @@
 using System.Security.Cryptography;
+using JwtIssuer.Server.Audit;
 using JwtIssuer.Server.Data;
 using Microsoft.EntityFrameworkCore;
 
 namespace JwtIssuer.Server.Scim;
 
 /// <summary>Makes, lists, checks and revokes <see cref="ScimToken"/>s; the command line and the admin area share it.</summary>
-public sealed class ScimTokens(JwtIssuerDbContext database, TimeProvider time)
+public sealed class ScimTokens(JwtIssuerDbContext database, AuditLog audit, TimeProvider time)
 {
     /// <summary>How often a token's "last used" is written: at most once a minute, not once a request.</summary>
     private static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
@@ -13,9 +14,9 @@ public sealed class ScimTokens(JwtIssuerDbContext database, TimeProvider time)
     /// <summary>The longest bearer value hashed; a token is 48 characters.</summary>
     private const int MaxTokenLength = 256;
 
-    /// <summary>A token named <paramref name="name"/>; returns it, shown once and not kept.</summary>
+    /// <summary>A token named <paramref name="name"/>, recorded in the audit trail with who made it; returns it, shown once and not kept.</summary>
     /// <exception cref="ScimTokenException">The name is not allowed or is taken.</exception>
-    public async Task<string> CreateAsync(string name, CancellationToken cancellationToken = default)
+    public async Task<string> CreateAsync(string name, string actor, CancellationToken cancellationToken = default)
     {
         if (!ScimToken.IsValidName(name))
         {
@@ -35,6 +36,7 @@ public sealed class ScimTokens(JwtIssuerDbContext database, TimeProvider time)
             throw new ScimTokenException($"a SCIM token named '{name}' exists already; revoke it first or choose another name");
         }
 
+        await audit.ScimTokenChangedAsync(AuditOutcomes.ScimTokenCreated, name, actor);
         return secret;
     }
 
@@ -44,9 +46,17 @@ public sealed class ScimTokens(JwtIssuerDbContext database, TimeProvider time)
             .Select(token => new ScimTokenInfo(token.Name, token.CreatedAt, token.LastUsedAt))
             .ToListAsync(cancellationToken);
 
-    /// <summary>Deletes the token: its next request gets a 401. False when there is none by that name.</summary>
-    public async Task<bool> RevokeAsync(string name, CancellationToken cancellationToken = default) =>
-        await database.ScimTokens.Where(token => token.Name == name).ExecuteDeleteAsync(cancellationToken) > 0;
+    /// <summary>Deletes the token (its next request gets a 401), recorded in the audit trail. False when there is none by that name.</summary>
+    public async Task<bool> RevokeAsync(string name, string actor, CancellationToken cancellationToken = default)
+    {
+        if (await database.ScimTokens.Where(token => token.Name == name).ExecuteDeleteAsync(cancellationToken) == 0)
+        {
+            return false;
+        }
+
+        await audit.ScimTokenChangedAsync(AuditOutcomes.ScimTokenRevoked, name, actor);
+        return true;
+    }
 
     /// <summary>Whether any token exists: without one, the SCIM routes do not answer at all.</summary>
     public Task<bool> AnyAsync(CancellationToken cancellationToken = default) => database.ScimTokens.AnyAsync(cancellationToken);

@@ -24,7 +24,7 @@ internal sealed class ScimClient(JwtIssuerApplication app, string? token)
     public static async Task<string> CreateTokenAsync(JwtIssuerApplication app, string name = "entra")
     {
         await using var scope = app.Services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<ScimTokens>().CreateAsync(name);
+        return await scope.ServiceProvider.GetRequiredService<ScimTokens>().CreateAsync(name, "test");
     }
 
     public static async Task<ScimClient> WithNewTokenAsync(JwtIssuerApplication app, string name = "entra") => new(app, await CreateTokenAsync(app, name));

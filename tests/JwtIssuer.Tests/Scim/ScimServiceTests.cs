@@ -60,8 +60,8 @@ public abstract partial class ScimServiceTests(string provider) : IDisposable
             var stored = await scope.ServiceProvider.GetRequiredService<JwtIssuerDbContext>().ScimTokens.SingleAsync();
             Assert.Equal(ScimToken.HashOf(token), stored.Hash);
             Assert.Equal(_app.Time.GetUtcNow().UtcDateTime, stored.LastUsedAt);
-            Assert.True(await scope.ServiceProvider.GetRequiredService<ScimTokens>().RevokeAsync("entra"));
-            await scope.ServiceProvider.GetRequiredService<ScimTokens>().CreateAsync("okta");
+            Assert.True(await scope.ServiceProvider.GetRequiredService<ScimTokens>().RevokeAsync("entra", "test"));
+            await scope.ServiceProvider.GetRequiredService<ScimTokens>().CreateAsync("okta", "test");
         }
 
         ScimClient.AssertError(await new ScimClient(_app, token).GetAsync("/Users"), HttpStatusCode.Unauthorized);

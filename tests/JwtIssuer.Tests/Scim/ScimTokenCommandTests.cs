@@ -1,4 +1,5 @@
 using System.Net;
+using JwtIssuer.Server.Audit;
 using JwtIssuer.Tests.Infrastructure;
 using static JwtIssuer.Tests.Infrastructure.JwtIssuerApplication;
 
@@ -50,6 +51,14 @@ public sealed class ScimTokenCommandTests : IDisposable
         // No token left: SCIM is not there at all.
         var gone = await new ScimClient(_app, token).GetAsync("/Users");
         Assert.Equal((HttpStatusCode.NotFound, null), (gone.Status, gone.Body));
+
+        // Making and revoking a token are in the audit trail, with who did it; the token itself is not.
+        var trail = await _app.AuditEventsAsync(AuditEventTypes.ScimToken);
+        Assert.Equal([("created", "token entra"), ("revoked", "token entra")], trail.Select(entry => (entry.Outcome, entry.Reason)));
+        Assert.All(trail, entry => Assert.Equal($"cli ({Environment.UserName})", entry.Actor));
+        var listedTrail = await RunAsync("audit", "--type", "scim-token");
+        Assert.Contains("by cli (", listedTrail.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain(token, listedTrail.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -76,6 +85,9 @@ public sealed class ScimTokenCommandTests : IDisposable
         var revoked = await PostAsync(admin, "Revoke", "okta");
         Assert.Contains("SCIM token &#x27;okta&#x27; revoked", await revoked.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, (await new ScimClient(_app, token).GetAsync("/Users")).Status);
+
+        Assert.Equal([("created", "admin (admin@example.com)"), ("revoked", "admin (admin@example.com)")],
+            (await _app.AuditEventsAsync(AuditEventTypes.ScimToken)).Select(entry => (entry.Outcome, entry.Actor)));
 
         // Agents who are not admins get nothing here.
         await _app.CreateUserAsync("agent@example.com");

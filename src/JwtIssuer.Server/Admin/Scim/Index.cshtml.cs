@@ -8,7 +8,7 @@ namespace JwtIssuer.Server.Admin.Scim;
 /// <c>/admin/scim</c>: the SCIM tenant URL to give the identity provider, and its bearer tokens, as
 /// <c>jwt-issuer scim token create|list|revoke</c> manage them. A new token is shown once.
 /// </summary>
-public sealed partial class IndexModel(ScimTokens tokens, ILogger<IndexModel> logger) : AdminPageModel
+public sealed class IndexModel(ScimTokens tokens) : AdminPageModel
 {
     public IReadOnlyList<ScimTokenInfo> Tokens { get; private set; } = [];
 
@@ -22,8 +22,7 @@ public sealed partial class IndexModel(ScimTokens tokens, ILogger<IndexModel> lo
         name = name?.Trim();
         try
         {
-            ShownOnce = await tokens.CreateAsync(name ?? "", HttpContext.RequestAborted);
-            LogChanged(logger, "created", name!, Actor);
+            ShownOnce = await tokens.CreateAsync(name ?? "", Actor, HttpContext.RequestAborted);
             Message = $"SCIM token '{name}' created. Paste it into the identity provider now: it is not shown again.";
         }
         catch (ScimTokenException ex)
@@ -39,9 +38,8 @@ public sealed partial class IndexModel(ScimTokens tokens, ILogger<IndexModel> lo
 
     public async Task<IActionResult> OnPostRevokeAsync(string? name)
     {
-        if (name is not null && await tokens.RevokeAsync(name, HttpContext.RequestAborted))
+        if (name is not null && await tokens.RevokeAsync(name, Actor, HttpContext.RequestAborted))
         {
-            LogChanged(logger, "revoked", name, Actor);
             Message = $"SCIM token '{name}' revoked: its next request gets a 401.";
         }
         else
@@ -59,7 +57,4 @@ public sealed partial class IndexModel(ScimTokens tokens, ILogger<IndexModel> lo
         var issuer = HttpContext.RequestServices.GetRequiredService<IssuerModel>().Issuer;
         TenantUrl = $"{issuer.TrimEnd('/')}{ScimEndpoints.Prefix}";
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "SCIM token {Name} {Change} by {Actor}")]
-    private static partial void LogChanged(ILogger logger, string change, string name, string actor);
 }
