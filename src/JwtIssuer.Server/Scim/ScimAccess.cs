@@ -46,7 +46,7 @@ internal sealed partial class ScimAccess(IOptions<ScimOptions> options, ILogger<
 
             if (name is null)
             {
-                using var failure = _failures.AttemptAcquire(context.Connection.RemoteIpAddress ?? IPAddress.None);
+                using var failure = _failures.AttemptAcquire(ClientOf(context.Connection.RemoteIpAddress));
                 if (!failure.IsAcquired)
                 {
                     return TooMany(context, $"More than {FailuresPerMinute} requests a minute without a valid token from this address; retry in a minute.");
@@ -90,6 +90,29 @@ internal sealed partial class ScimAccess(IOptions<ScimOptions> options, ILogger<
         }
 
         return value["Bearer ".Length..].Trim();
+    }
+
+    /// <summary>The client as the failure limit counts it: an IPv4 address, or an IPv6 /64 (one subscriber's whole prefix).</summary>
+    private static IPAddress ClientOf(IPAddress? address)
+    {
+        if (address is null)
+        {
+            return IPAddress.None;
+        }
+
+        if (address.IsIPv4MappedToIPv6)
+        {
+            return address.MapToIPv4();
+        }
+
+        if (address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6)
+        {
+            return address;
+        }
+
+        var bytes = address.GetAddressBytes();
+        Array.Clear(bytes, 8, 8);
+        return new IPAddress(bytes);
     }
 
     private static IResult TooMany(HttpContext context, string detail)

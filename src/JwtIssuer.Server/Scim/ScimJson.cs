@@ -236,7 +236,7 @@ internal static class ScimJson
     public static int Integer(string? text, string parameter, int fallback) =>
         text is null ? fallback
         : long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) ? (int)Math.Clamp(value, int.MinValue, int.MaxValue)
-        : text.Length > 0 && text.TrimStart('-', '+').All(char.IsAsciiDigit) ? (text.StartsWith('-') ? int.MinValue : int.MaxValue)
+        : text.TrimStart('-', '+') is { Length: > 0 } digits && text.Length - digits.Length == 1 && digits.All(char.IsAsciiDigit) ? (text.StartsWith('-') ? int.MinValue : int.MaxValue)
         : throw ScimException.InvalidValue($"'{parameter}' must be a whole number.");
 
     /// <summary>A SCIM response: the document, <c>application/scim+json</c>, never cached (it names people).</summary>

@@ -36,7 +36,17 @@ public sealed class ScimTokens(JwtIssuerDbContext database, AuditLog audit, Time
             throw new ScimTokenException($"a SCIM token named '{name}' exists already; revoke it first or choose another name");
         }
 
-        await audit.ScimTokenChangedAsync(AuditOutcomes.ScimTokenCreated, name, actor);
+        try
+        {
+            await audit.ScimTokenChangedAsync(AuditOutcomes.ScimTokenCreated, name, actor);
+        }
+        catch (AuditStoreUnavailableException)
+        {
+            // A token nobody saw and the trail does not know would only be a risk: it goes again.
+            await database.ScimTokens.Where(t => t.Id == token.Id).ExecuteDeleteAsync(CancellationToken.None);
+            throw;
+        }
+
         return secret;
     }
 

@@ -17,13 +17,15 @@ namespace JwtIssuer.Server.Scim;
 /// do, so a deactivation ends the agent's sessions (security stamp) and every change is an audit event whose actor
 /// names the token, <c>scim (entra)</c>.
 /// </summary>
-internal sealed class ScimUsers(
+internal sealed partial class ScimUsers(
     UserManager<User> users,
+    JwtIssuerDbContext database,
     UserAdministration administration,
     SetPasswordLinks links,
     AuditLog audit,
     IOptions<AuthenticationSettings> authentication,
-    TimeProvider time)
+    TimeProvider time,
+    ILogger<ScimUsers> logger)
 {
     /// <summary>The most users one page lists (ServiceProviderConfig's <c>filter.maxResults</c>).</summary>
     public const int MaxResults = 100;
@@ -70,9 +72,9 @@ internal sealed class ScimUsers(
             }
 
             var text = value.Text!;
-            if (ScimJson.HasLoneSurrogate(text))
+            if (ScimJson.HasLoneSurrogate(text) || text.Any(char.IsControl))
             {
-                throw ScimException.InvalidFilter("The filter's value is not valid Unicode.");
+                throw ScimException.InvalidFilter("The filter's value holds a character that is not allowed.");
             }
 
             switch (name)
@@ -88,10 +90,11 @@ internal sealed class ScimUsers(
                     query = query.Where(user => user.Id == text);
                     break;
                 case "displayname" when path.ValueFilter is null:
-                    // caseExact false (RFC 7643): compared upper-cased, as both databases translate it.
+                    // caseExact false (RFC 7643): compared upper-cased in SQL (SQLite's upper() folds ASCII only, so an
+                    // exact match counts too).
                     var upper = text.ToUpperInvariant();
 #pragma warning disable CA1304, CA1311, CA1862 // runs in the database as SQL upper(), not in .NET
-                    query = query.Where(user => user.DisplayName != null && user.DisplayName.ToUpper() == upper);
+                    query = query.Where(user => user.DisplayName == text || (user.DisplayName != null && user.DisplayName.ToUpper() == upper));
 #pragma warning restore CA1304, CA1311, CA1862
                     break;
                 case "emails" or "emails.value":
@@ -126,7 +129,8 @@ internal sealed class ScimUsers(
     public async Task<User> CreateAsync(ScimUserDraft draft, string actor)
     {
         var userName = draft.UserName ?? throw ScimException.InvalidValue("userName is required.");
-        var email = EmailOf(draft.Email, userName);
+        var email = draft.Email ?? EmailFrom(userName);
+        CheckEmail(email);
         await EnsureUniqueAsync(userName, email, exceptId: null);
         var user = new User
         {
@@ -149,14 +153,26 @@ internal sealed class ScimUsers(
     /// </summary>
     public async Task UpdateAsync(User user, ScimUserDraft draft, string actor)
     {
-        var userName = draft.UserName ?? throw ScimException.InvalidValue("userName is required.");
-        var oldUserName = user.ScimUserName ?? user.Email;
+        // A deactivation comes first and stands on its own: whatever else in the request is refused, the leaver is out.
+        if (draft.Active == false && !user.IsDisabled)
+        {
+            await ChangeAsync(() => administration.DisableAsync(user, actor));
+        }
 
-        // Without an email of its own, the agent's email follows userName, as when created.
+        var userName = draft.UserName ?? throw ScimException.InvalidValue("userName is required.");
+        var oldUserName = user.ScimUserName ?? user.Email!;
+
+        // Without an email of its own, the agent's email follows userName, as when created. Only an email that really
+        // changes (not merely its case) is checked and changed.
         var email = draft.EmailGiven ? draft.Email
             : string.Equals(user.Email, oldUserName, StringComparison.OrdinalIgnoreCase) && !string.Equals(userName, oldUserName, StringComparison.OrdinalIgnoreCase) ? null
             : user.Email;
-        email = EmailOf(email, userName);
+        email ??= EmailFrom(userName);
+        var emailChanged = !string.Equals(email, user.Email, StringComparison.OrdinalIgnoreCase);
+        if (!emailChanged)
+        {
+            email = user.Email!;
+        }
 
         // A name derived from the name parts follows them; one set on its own (displayName, the admin) stays.
         var derivedBefore = ScimUserDraft.DerivedFrom(user.GivenName, user.FamilyName);
@@ -164,6 +180,7 @@ internal sealed class ScimUsers(
             : user.DisplayName is null || user.DisplayName == derivedBefore ? draft.DerivedName ?? user.DisplayName
             : user.DisplayName);
 
+        var userNameChanged = !string.Equals(userName, oldUserName, StringComparison.Ordinal);
         var changed = new List<string>();
         void Note(bool differs, string attribute)
         {
@@ -173,49 +190,63 @@ internal sealed class ScimUsers(
             }
         }
 
-        var emailChanged = !string.Equals(email, user.Email, StringComparison.Ordinal);
-        Note(!string.Equals(userName, oldUserName, StringComparison.Ordinal), "userName");
+        Note(userNameChanged, "userName");
         Note(emailChanged, "emails");
         Note(draft.ExternalId != user.ExternalId, "externalId");
         Note(displayName != user.DisplayName, "displayName");
         Note(draft.GivenName != user.GivenName || draft.FamilyName != user.FamilyName, "name");
 
-        if (emailChanged)
-        {
-            await CheckEmailChangeAsync(user, email);
-        }
-
         if (changed.Count > 0)
         {
-            await EnsureUniqueAsync(userName, email, user.Id);
             if (emailChanged)
             {
-                (user.Email, user.UserName) = (email, email);
+                CheckEmail(email);
+                await CheckEmailChangeAsync(user, email);
             }
 
-            user.DisplayName = displayName;
-            SetScimAttributes(user, draft, userName);
-            await SaveAsync(() => users.UpdateAsync(user), user);
-            if (emailChanged)
-            {
-                // Sessions carry the email the tokens name: they end. The provider's subject linked to the old address
-                // and any set-password link go too, so the next sign-in is by the new address, proved afresh.
-                foreach (var login in await users.GetLoginsAsync(user))
-                {
-                    await SaveAsync(() => users.RemoveLoginAsync(user, login.LoginProvider, login.ProviderKey), user);
-                }
-
-                await links.RevokeAsync(user);
-                await SaveAsync(() => users.UpdateSecurityStampAsync(user), user);
-            }
-
-            await audit.UserChangedAsync(AuditOutcomes.UserUpdated, user.Id, user.Email, actor, $"SCIM: {string.Join(", ", changed)}");
+            // Only what changes must be unique: an agent named the same way by hand before does not block the rest.
+            await EnsureUniqueAsync(userNameChanged ? userName : null, emailChanged ? email : null, user.Id);
+            await SaveProfileAsync(user, draft, userName, email, displayName, emailChanged, changed, actor);
         }
 
-        if (draft.Active is { } active && active == user.IsDisabled)
+        if (draft.Active == true && user.IsDisabled)
         {
-            await ChangeAsync(() => active ? administration.EnableAsync(user, actor) : administration.DisableAsync(user, actor));
+            await ChangeAsync(() => administration.EnableAsync(user, actor));
         }
+    }
+
+    /// <summary>
+    /// Saves the profile. An email change is one transaction with what must go with it: the sessions end (they carry
+    /// the email the tokens name), and the provider's subject linked to the old address and any set-password link go,
+    /// so the next sign-in is proved for the new address. Either all of it happens or none does.
+    /// </summary>
+    private async Task SaveProfileAsync(User user, ScimUserDraft draft, string userName, string email, string? displayName, bool emailChanged, List<string> changed, string actor)
+    {
+        await using var transaction = emailChanged ? await database.Database.BeginTransactionAsync() : null;
+        if (emailChanged)
+        {
+            (user.Email, user.UserName) = (email, email);
+        }
+
+        user.DisplayName = displayName;
+        SetScimAttributes(user, draft, userName);
+        await SaveAsync(() => users.UpdateAsync(user), user);
+        var unlinked = new List<string>();
+        if (emailChanged)
+        {
+            foreach (var login in await users.GetLoginsAsync(user))
+            {
+                await SaveAsync(() => users.RemoveLoginAsync(user, login.LoginProvider, login.ProviderKey), user);
+                unlinked.Add($"subject {login.ProviderKey} at {login.LoginProvider}");
+            }
+
+            await links.RevokeAsync(user);
+            await SaveAsync(() => users.UpdateSecurityStampAsync(user), user);
+            await transaction!.CommitAsync();
+        }
+
+        var reason = $"SCIM: {string.Join(", ", changed)}" + (unlinked.Count == 0 ? "" : $"; unlinked {string.Join(", ", unlinked)}");
+        await audit.UserChangedAsync(AuditOutcomes.UserUpdated, user.Id, user.Email, actor, reason);
     }
 
     /// <summary>Removes the agent; the audit trail keeps their events.</summary>
@@ -281,14 +312,17 @@ internal sealed class ScimUsers(
         user.FamilyName = draft.FamilyName;
     }
 
+    /// <summary>The email an agent without one of their own gets: <c>userName</c>, when it is an email address.</summary>
+    private static string EmailFrom(string userName) =>
+        ScimUserDraft.IsEmail(userName) ? userName
+        : throw ScimException.InvalidValue("An agent needs an email (the claim Comm100 matches): send a work or primary email in 'emails', or an email address as 'userName'.");
+
     /// <summary>
-    /// The agent's email: the one chosen from <c>emails</c>, else <c>userName</c> when it is an email address; in one of
-    /// <c>Authentication:OpenIdConnect:AllowedEmailDomains</c>, when those are set.
+    /// A new email: an email address, in one of <c>Authentication:OpenIdConnect:AllowedEmailDomains</c> when those
+    /// are set. (An unchanged one is not judged again: a deactivation must never fail on it.)
     /// </summary>
-    private string EmailOf(string? email, string userName)
+    private void CheckEmail(string email)
     {
-        email ??= ScimUserDraft.IsEmail(userName) ? userName
-            : throw ScimException.InvalidValue("An agent needs an email (the claim Comm100 matches): send a work or primary email in 'emails', or an email address as 'userName'.");
         if (!ScimUserDraft.IsEmail(email))
         {
             throw ScimException.InvalidValue($"'{email}' is not an email address.");
@@ -296,9 +330,10 @@ internal sealed class ScimUsers(
 
         var domains = authentication.Value.OpenIdConnect?.AllowedEmailDomains ?? [];
         var domain = email[(email.LastIndexOf('@') + 1)..];
-        return domains.Count == 0 || domains.Contains(domain, StringComparer.OrdinalIgnoreCase)
-            ? email
-            : throw ScimException.InvalidValue($"'{email}' is not in a domain allowed here (Authentication:OpenIdConnect:AllowedEmailDomains).");
+        if (domains.Count > 0 && !domains.Contains(domain, StringComparer.OrdinalIgnoreCase))
+        {
+            throw ScimException.InvalidValue($"'{email}' is not in a domain allowed here (Authentication:OpenIdConnect:AllowedEmailDomains).");
+        }
     }
 
     /// <summary>
@@ -309,6 +344,7 @@ internal sealed class ScimUsers(
     {
         if (user.IsAdmin || await users.HasPasswordAsync(user))
         {
+            LogRefusedEmailChange(logger, user.Id, user.IsAdmin ? "an admin" : "an agent with a password");
             throw new ScimException(StatusCodes.Status400BadRequest, "mutability",
                 $"The email of {user.Email} cannot be changed through SCIM: they are {(user.IsAdmin ? "an admin" : "an agent with a password")} here. Change it with jwt-issuer or in /admin, or remove and provision them again (new email {email}).");
         }
@@ -317,16 +353,15 @@ internal sealed class ScimUsers(
     /// <summary>A name cut to its column (256), never inside a surrogate pair: given and family names joined may be longer.</summary>
     private static string? Fit(string? name) => name is { Length: > 256 } ? name[..(char.IsHighSurrogate(name[255]) ? 255 : 256)] : name;
 
-    private async Task EnsureUniqueAsync(string userName, string email, string? exceptId)
+    private async Task EnsureUniqueAsync(string? userName, string? email, string? exceptId)
     {
-        var name = users.NormalizeName(userName);
-        if (await users.Users.Where(user => user.Id != exceptId).AnyAsync(UserNameIs(name)))
+        if (userName is not null && await users.Users.Where(user => user.Id != exceptId).AnyAsync(UserNameIs(users.NormalizeName(userName))))
         {
             throw ScimException.Uniqueness($"Another user has the userName '{userName}'.");
         }
 
-        var normalizedEmail = users.NormalizeEmail(email);
-        if (await users.Users.AnyAsync(user => user.Id != exceptId && user.NormalizedEmail == normalizedEmail))
+        var normalizedEmail = email is null ? null : users.NormalizeEmail(email);
+        if (normalizedEmail is not null && await users.Users.AnyAsync(user => user.Id != exceptId && user.NormalizedEmail == normalizedEmail))
         {
             throw ScimException.Uniqueness($"Another agent has the email '{email}'.");
         }
@@ -364,9 +399,17 @@ internal sealed class ScimUsers(
         {
             await change();
         }
+        catch (UserChangeFailedException ex) when (ex.InnerException is AuditStoreUnavailableException unavailable)
+        {
+            // Made, but not recorded: the 503 the caller retries, as for any outage.
+            throw unavailable;
+        }
         catch (UserChangeFailedException ex)
         {
             throw new ScimException(StatusCodes.Status409Conflict, null, ex.Message);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "SCIM may not change the email of user {UserId}, {Kind} here: refused")]
+    private static partial void LogRefusedEmailChange(ILogger logger, string userId, string kind);
 }

@@ -222,7 +222,7 @@ public sealed class UserAdministration(
         }
         catch (AuditStoreUnavailableException ex)
         {
-            throw new UserChangeFailedException($"{user.Email} {change}, but the audit trail could not record it: {ex.InnerException?.Message ?? ex.Message}");
+            throw new UserChangeFailedException($"{user.Email} {change}, but the audit trail could not record it: {ex.InnerException?.Message ?? ex.Message}", ex);
         }
     }
 

@@ -216,7 +216,16 @@ public abstract partial class ScimServiceTests(string provider) : IDisposable
         await _app.UpdateUserAsync("boss@example.com", user => (user.IsAdmin, user.PasswordHash) = (true, null));
         ScimClient.AssertError(await scim.PatchAsync($"/Users/{admin.Id}", Patch("""[{"op":"replace","path":"userName","value":"mallory@example.com"}]""")), HttpStatusCode.BadRequest, "mutability");
         Assert.Equal("false", (await scim.PatchAsync($"/Users/{admin.Id}", Patch("""[{"op":"replace","path":"active","value":false}]""")))["active"]);
-        Assert.Equal("ann@example.com", (await _app.FindUserAsync("ann@example.com")).Email);
+        Assert.Equal("ann@example.com", (await scim.GetAsync($"/Users/{existing.Id}")).Object["emails"]![0]!["value"]!.ToString());
+
+        // Not through PUT either, nor by removing the email so that it would follow userName; a case-only difference is
+        // no change at all, and a deactivation in a refused request still happens.
+        ScimClient.AssertError(await scim.PutAsync($"/Users/{existing.Id}", """{"userName":"ann@example.com","emails":[{"value":"ceo@example.com","type":"work"}]}"""), HttpStatusCode.BadRequest, "mutability");
+        ScimClient.AssertError(await scim.PatchAsync($"/Users/{existing.Id}", Patch("""[{"op":"replace","path":"userName","value":"ceo@example.com"},{"op":"remove","path":"emails"}]""")), HttpStatusCode.BadRequest, "mutability");
+        Assert.Equal(HttpStatusCode.OK, (await scim.PatchAsync($"/Users/{existing.Id}", Patch("""[{"op":"replace","path":"emails[type eq \"work\"].value","value":"ANN@EXAMPLE.COM"}]"""))).Status);
+        ScimClient.AssertError(await scim.PutAsync($"/Users/{existing.Id}", """{"userName":"ann@example.com","active":false,"emails":[{"value":"ceo@example.com","type":"work"}]}"""), HttpStatusCode.BadRequest, "mutability");
+        var after = await _app.FindUserAsync("ann@example.com");
+        Assert.Equal((existing.Id, true), (after.Id, after.IsDisabled));
     }
 
     [Fact]
@@ -295,6 +304,9 @@ public abstract partial class ScimServiceTests(string provider) : IDisposable
         ScimClient.AssertError(await scim.PostAsync("/Users", """{"\ud800":1,"userName":"a@example.com"}"""), HttpStatusCode.BadRequest, "invalidSyntax");
         ScimClient.AssertError(await scim.GetAsync("/Users?filter=" + Uri.EscapeDataString("userName eq \"\\ud800\"")), HttpStatusCode.BadRequest, "invalidFilter");
         Assert.Equal("0", (await scim.GetAsync("/Users?count=99999999999999&startIndex=99999999999999"))["itemsPerPage"]);
+        ScimClient.AssertError(await scim.GetAsync("/Users?filter=" + Uri.EscapeDataString("userName eq \"a\\u0000b\"")), HttpStatusCode.BadRequest, "invalidFilter");
+        ScimClient.AssertError(await scim.GetAsync("/Users?count=%2B"), HttpStatusCode.BadRequest, "invalidValue");
+        ScimClient.AssertError(await scim.GetAsync("/Users?count=--5"), HttpStatusCode.BadRequest, "invalidValue");
 
         // A display name is data: stored and returned as JSON, never interpreted.
         var created = await scim.PostAsync("/Users", """{"userName":"x@example.com","displayName":"<img src=x onerror=alert(1)> {name}"}""");
@@ -317,12 +329,25 @@ public abstract partial class ScimServiceTests(string provider) : IDisposable
             Assert.True((await manager.AddLoginAsync((await manager.FindByEmailAsync("old@example.com"))!, new("https://idp.example", "subject-1", "IdP"))).Succeeded);
         }
 
+        string link;
+        await using (var scope = _app.Services.CreateAsyncScope())
+        {
+            var links = scope.ServiceProvider.GetRequiredService<JwtIssuer.Server.SignIn.PasswordLinks.SetPasswordLinks>();
+            link = await links.CreateAsync(await _app.FindUserAsync("old@example.com"));
+        }
+
         var stamp = (await _app.FindUserAsync("old@example.com")).SecurityStamp;
         await scim.PatchAsync($"/Users/{id}", Patch("""[{"op":"replace","path":"emails[type eq \"work\"].value","value":"new@example.com"}]"""));
         var moved = await _app.FindUserAsync("new@example.com");
         Assert.Equal("new@example.com", moved.UserName);
         Assert.NotEqual(stamp, moved.SecurityStamp);
         Assert.Empty(await LoginsAsync("new@example.com"));
+        await using (var scope = _app.Services.CreateAsyncScope())
+        {
+            Assert.Null(await scope.ServiceProvider.GetRequiredService<JwtIssuer.Server.SignIn.PasswordLinks.SetPasswordLinks>().FindUserAsync(link));
+        }
+
+        Assert.Contains("unlinked subject subject-1 at https://idp.example", (await _app.AuditEventsAsync(AuditEventTypes.User))[^1].Reason, StringComparison.Ordinal);
 
         // A name-only change keeps the sessions.
         await scim.PatchAsync($"/Users/{id}", Patch("""[{"op":"replace","path":"displayName","value":"New Name"}]"""));
@@ -344,6 +369,19 @@ public abstract partial class ScimServiceTests
         await _app.CreateUserAsync("x@corp.example");
         var found = await scim.GetAsync("/Users?filter=" + Uri.EscapeDataString("userName eq \"x@corp.example\""));
         Assert.Equal(("1", provisioned), (found["totalResults"], found.Object["Resources"]![0]!["id"]!.ToString()));
+    }
+
+    [Fact]
+    public async Task DisplayNameFiltersIgnoreCase()
+    {
+        var scim = await ScimClient.WithNewTokenAsync(_app);
+        var id = (await scim.PostAsync("/Users", """{"userName":"jose@example.com","displayName":"José Núñez"}"""))["id"];
+        // Exactly as stored, whatever the letters; other case, for ASCII letters (what both databases' upper() folds).
+        var found = await scim.GetAsync("/Users?filter=" + Uri.EscapeDataString("displayName eq \"José Núñez\""));
+        Assert.Equal(("1", id), (found["totalResults"], found.Object["Resources"]![0]!["id"]!.ToString()));
+
+        await scim.PostAsync("/Users", """{"userName":"ann@example.com","displayName":"Ann Agent"}""");
+        Assert.Equal("1", (await scim.GetAsync("/Users?filter=" + Uri.EscapeDataString("displayName eq \"ANN AGENT\"")))["totalResults"]);
     }
 
     private async Task<IList<Microsoft.AspNetCore.Identity.UserLoginInfo>> LoginsAsync(string email)

@@ -154,6 +154,10 @@ public sealed partial class UpstreamSignInTests
         await using var flow = await Flow.StartAsync(settings => settings["Authentication:OpenIdConnect:AllowedEmailDomains:0"] = "example.com");
         var scim = await Scim.ScimClient.WithNewTokenAsync(flow.Issuer);
         Scim.ScimClient.AssertError(await scim.PostAsync("/Users", """{"userName":"someone@elsewhere.example"}"""), HttpStatusCode.BadRequest, "invalidValue");
+
+        // An agent added by hand before the domain list was set can still be deactivated: an unchanged email is not judged.
+        var outsider = await flow.Issuer.CreateUserAsync("contractor@elsewhere.example");
+        Assert.Equal("false", (await scim.PatchAsync($"/Users/{outsider.Id}", """{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","value":{"active":false}}]}"""))["active"]);
         var created = await scim.PostAsync("/Users", """{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"agent.upn@corp.example","emails":[{"value":"Agent@example.com","type":"work","primary":true}],"displayName":"Provisioned Agent","active":true}""");
         Assert.Equal(HttpStatusCode.Created, created.Status);
 
