@@ -30,9 +30,9 @@ public sealed record Comm100Setup(
     TimeSpan Lifetime,
     string? PublicKeyFingerprint)
 {
-    /// <summary>Comm100 takes HS256 and RS256 keys only.</summary>
+    /// <summary>A Comm100 consumer (its profile) with a key Comm100 takes: HS256 or RS256.</summary>
     internal static bool Accepts(ConsumerModel consumer) =>
-        consumer.Key.Algorithm is SigningAlgorithms.HS256 or SigningAlgorithms.RS256;
+        consumer.Profile == ConsumerProfile.Comm100 && consumer.Key.Algorithm is SigningAlgorithms.HS256 or SigningAlgorithms.RS256;
 
     /// <summary>The setup of <paramref name="consumer"/> for this service at <paramref name="service"/> (its public URL).</summary>
     internal static Comm100Setup For(ConsumerModel consumer, Uri service, bool showSecret)

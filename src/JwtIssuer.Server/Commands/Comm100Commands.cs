@@ -51,25 +51,30 @@ internal static class Comm100Commands
         var known = string.Join(", ", issuer.Consumers.Keys);
         if (name is null)
         {
-            return issuer.Consumers.Count == 1
-                ? issuer.Consumers.Values.Single()
-                : throw new CommandFailedException($"several consumers are configured ({known}); name one with --consumer");
+            var comm100 = issuer.Consumers.Values.Where(c => c.Profile == ConsumerProfile.Comm100).ToList();
+            return comm100.Count == 1
+                ? comm100[0]
+                : throw new CommandFailedException(comm100.Count == 0
+                    ? $"no Comm100 consumer is configured ({known}); for another product run 'jwt-issuer consumer setup NAME'"
+                    : $"several consumers are configured ({known}); name one with --consumer");
         }
 
         var consumer = issuer.Consumers.TryGetValue(name, out var found)
             ? found
             : throw new CommandFailedException($"no consumer named '{name}' (configured: {known})");
-        return Comm100Setup.Accepts(consumer)
+        return consumer.Profile != ConsumerProfile.Comm100
+            ? throw new CommandFailedException($"consumer '{consumer.Name}' is a {consumer.Profile} consumer: run 'jwt-issuer consumer setup {consumer.Name}'")
+            : Comm100Setup.Accepts(consumer)
             ? consumer
             : throw new CommandFailedException($"consumer '{consumer.Name}' signs with {consumer.Key.Algorithm}, which Comm100 does not accept (it takes HS256 or RS256)");
     }
 
-    private static Uri BaseUrl(string url) =>
+    internal static Uri BaseUrl(string url) =>
         ConfiguredUrl.Parse(url) is { Query.Length: 0, Fragment.Length: 0 } uri
             ? uri
             : throw new CommandFailedException($"'{url}' is not this service's public URL: use {ConfiguredUrl.Rule}, with no query (JwtIssuer:Issuer, or --base-url)");
 
-    private static string Describe(ConsumerModel consumer, Uri service, bool showSecret)
+    internal static string Describe(ConsumerModel consumer, Uri service, bool showSecret)
     {
         var setup = Comm100Setup.For(consumer, service, showSecret);
         var text = new StringBuilder();

@@ -37,6 +37,7 @@ internal static class CommandLine
             ConfigCommands.Create(),
             TokenCommands.Create(),
             Comm100Commands.Create(),
+            ConsumerCommands.Create(),
             AuditCommand.Create(),
             ScimCommands.Create(),
         };

@@ -54,11 +54,23 @@ internal static class SecurityHeadersSetup
                 }
             }));
             policies.AddPolicy(AdminPolicy, Page(frameAncestors: null).AddFrameOptionsDeny());
+            foreach (var consumer in services.GetRequiredService<IssuerModel>().Consumers.Values.Where(c => c.Profile == ConsumerProfile.Zendesk))
+            {
+                // The page that posts a Zendesk token: its form may go to the consumer's origin alone, its one script
+                // runs by its nonce, and nobody frames it.
+                policies.AddPolicy(SsoPostPolicy(consumer.Name), Page(frameAncestors: null, csp =>
+                {
+                    csp.AddFormAction().From([.. consumer.RedirectUrls.Select(url => ConfiguredUrl.Origin(new Uri(url))).Distinct(StringComparer.OrdinalIgnoreCase)]);
+                    csp.AddScriptSrc().WithNonce();
+                }).AddFrameOptionsDeny());
+            }
+
             policies.AddPolicy(ErrorPolicy, Page(ancestors, csp => csp.AddFormAction().None()));
             policies.AddPolicy(AdminErrorPolicy, Page(frameAncestors: null, csp => csp.AddFormAction().None()).AddFrameOptionsDeny());
-            policies.SetPolicySelector(context => context.HttpContext.Features.Get<ErrorPageMark>() is null
-                ? context.SelectedPolicy
-                : context.ConfiguredPolicies[IsAdmin(context.HttpContext, context.SelectedPolicy, context.ConfiguredPolicies) ? AdminErrorPolicy : ErrorPolicy]);
+            policies.SetPolicySelector(context => context.HttpContext.Features.Get<ErrorPageMark>() is not null
+                ? context.ConfiguredPolicies[IsAdmin(context.HttpContext, context.SelectedPolicy, context.ConfiguredPolicies) ? AdminErrorPolicy : ErrorPolicy]
+                : context.HttpContext.Items[PolicyKey] is string chosen && context.ConfiguredPolicies.TryGetValue(chosen, out var policy) ? policy
+                : context.SelectedPolicy);
         });
         return builder;
     }
@@ -70,6 +82,12 @@ internal static class SecurityHeadersSetup
     private static bool IsAdmin(HttpContext context, IReadOnlyHeaderPolicyCollection selected, IReadOnlyDictionary<string, IReadOnlyHeaderPolicyCollection> configured) =>
         ReferenceEquals(selected, configured[AdminPolicy])
         || context.Features.Get<IExceptionHandlerFeature>()?.Endpoint?.Metadata.GetMetadata<SecurityHeadersPolicyAttribute>()?.PolicyName == AdminPolicy;
+
+    /// <summary>Where a page names the policy it chose at run time (the Zendesk post page: its consumer's).</summary>
+    public const string PolicyKey = "JwtIssuer.SecurityHeadersPolicy";
+
+    /// <summary>The policy of the page that posts a Zendesk consumer's token.</summary>
+    public static string SsoPostPolicy(string consumer) => $"sso-post:{consumer.ToLowerInvariant()}";
 
     /// <summary>Marks the response as an error page, which gets <see cref="ErrorPolicy"/> instead of its endpoint's.</summary>
     public static void UseErrorPagePolicy(HttpContext context) => context.Features.Set(ErrorPageMark.Instance);

@@ -9,13 +9,22 @@ public sealed class ConsumerOptions
     /// <summary>The longest lifetime a token may be configured to have.</summary>
     public static readonly TimeSpan MaxTokenLifetime = TimeSpan.FromHours(1);
 
-    /// <summary>The consumer URLs (scheme, host, port and path; no query) that <c>redirect_url</c> must match.</summary>
+    /// <summary>
+    /// Which product this is, a <see cref="ConsumerProfile"/> name: <c>Comm100</c> (the default), <c>Zendesk</c> or
+    /// <c>Freshworks</c>; its entry point, claims and delivery. Text, so a misspelt one is reported with the choices.
+    /// </summary>
+    public string? Profile { get; set; }
+
+    /// <summary>
+    /// The consumer URLs (scheme, host, port and path; no query) a token may go to: Comm100's <c>redirect_url</c>,
+    /// Zendesk's <c>/access/jwt</c>, Freshworks' <c>redirect_uri</c>.
+    /// </summary>
     public List<string> RedirectUrls { get; } = [];
 
-    /// <summary>The <c>aud</c> claim.</summary>
+    /// <summary>The <c>aud</c> claim (Comm100; Freshworks when the request names no <c>client_id</c>).</summary>
     public string Audience { get; set; } = "Comm100";
 
-    /// <summary>The <c>sub</c> claim: a literal, or a template such as <c>{userId}</c> or <c>{email}</c>.</summary>
+    /// <summary>The <c>sub</c> claim of Comm100 tokens: a literal, or a template such as <c>{userId}</c> or <c>{email}</c>.</summary>
     public string Subject { get; set; } = "comm100";
 
     /// <summary>Extra claims; values may use the templates <c>{userId}</c>, <c>{email}</c> and <c>{name}</c>.</summary>

@@ -39,6 +39,7 @@ internal sealed class IssuerModel
 /// <param name="Claims">Extra claims and their templates.</param>
 /// <param name="Lifetime">How long a token lives.</param>
 /// <param name="Key">The key that signs its tokens.</param>
+/// <param name="Profile">Which product it is: its entry point, claims and delivery.</param>
 internal sealed record ConsumerModel(
     string Name,
     IReadOnlyList<string> RedirectUrls,
@@ -46,4 +47,5 @@ internal sealed record ConsumerModel(
     ClaimTemplate Subject,
     IReadOnlyList<KeyValuePair<string, ClaimTemplate>> Claims,
     TimeSpan Lifetime,
-    SigningKey Key);
+    SigningKey Key,
+    ConsumerProfile Profile = ConsumerProfile.Comm100);

@@ -145,9 +145,29 @@ internal static class IssuerModelBuilder
             keys.TryGet(consumer.SigningKey, out key);
         }
 
+        var profile = ConsumerProfile.Comm100;
+        if (!string.IsNullOrWhiteSpace(consumer.Profile)
+            && !(Enum.TryParse(consumer.Profile.Trim(), ignoreCase: true, out profile) && Enum.IsDefined(profile) && !consumer.Profile.Trim().All(char.IsAsciiDigit)))
+        {
+            problems.Add($"{setting}:Profile '{consumer.Profile}' is not a product this service knows. Use {string.Join(", ", Enum.GetNames<ConsumerProfile>())} (default Comm100).");
+        }
+
+        // What each product verifies with: Zendesk an HS256 shared secret only ("Zendesk does not support the RS256 and
+        // ES256 JWT algorithms"); Freshworks the RSA public key pasted into its policy.
+        var required = profile switch
+        {
+            ConsumerProfile.Zendesk => SigningAlgorithms.HS256,
+            ConsumerProfile.Freshworks => SigningAlgorithms.RS256,
+            _ => null,
+        };
+        if (key is not null && required is not null && key.Algorithm != required)
+        {
+            problems.Add($"{setting}:SigningKey '{key.Id}' is {key.Algorithm}, but {profile} takes {required} only; give this consumer an {required} key.");
+        }
+
         return problems.Count > before || key is null
             ? null
-            : new ConsumerModel(name, [.. consumer.RedirectUrls], consumer.Audience, subject!, claims, consumer.TokenLifetime ?? ConsumerOptions.DefaultTokenLifetime, key);
+            : new ConsumerModel(name, [.. consumer.RedirectUrls], consumer.Audience, subject!, claims, consumer.TokenLifetime ?? ConsumerOptions.DefaultTokenLifetime, key, profile);
     }
 
     /// <summary>Where a loaded key's material is kept, for whoever must find it (never the material itself).</summary>

@@ -13,17 +13,30 @@ internal sealed class RedirectPolicy
     /// <summary>The longest <c>redirect_url</c> accepted.</summary>
     public const int MaxLength = 4096;
 
-    private readonly RedirectRule[] _rules;
+    // Comm100's consumers' rules (what /api/jwt may send to), and every consumer's own.
+    private readonly RedirectRule[] _comm100Rules;
+    private readonly Dictionary<string, RedirectRule[]> _rulesByConsumer;
 
     /// <summary>The allowlist, compiled with the rest of the configuration.</summary>
     public RedirectPolicy(IssuerModel issuer)
     {
         ArgumentNullException.ThrowIfNull(issuer);
-        _rules = [.. issuer.RedirectRules];
+        _comm100Rules = [.. issuer.RedirectRules.Where(rule => !issuer.Consumers.TryGetValue(rule.Consumer, out var consumer) || consumer.Profile == ConsumerProfile.Comm100)];
+        _rulesByConsumer = issuer.Consumers.Keys.ToDictionary(
+            name => name, name => issuer.RedirectRules.Where(rule => string.Equals(rule.Consumer, name, StringComparison.OrdinalIgnoreCase)).ToArray(), StringComparer.OrdinalIgnoreCase);
     }
 
-    /// <summary>Checks one <c>redirect_url</c> value exactly as it arrived (after the outer query decoding).</summary>
-    public RedirectDecision Evaluate(string? url)
+    /// <summary>
+    /// Checks one <c>redirect_url</c> value exactly as it arrived (after the outer query decoding) against the URLs of
+    /// the Comm100 consumers: another product's URL never receives a Comm100 token.
+    /// </summary>
+    public RedirectDecision Evaluate(string? url) => Evaluate(url, _comm100Rules);
+
+    /// <summary>Checks a URL a consumer's own entry point was given (Freshworks' <c>redirect_uri</c>) against that consumer's URLs alone.</summary>
+    public RedirectDecision EvaluateFor(string consumer, string? url) =>
+        Evaluate(url, _rulesByConsumer.TryGetValue(consumer, out var rules) ? rules : []);
+
+    private static RedirectDecision Evaluate(string? url, RedirectRule[] rules)
     {
         if (string.IsNullOrEmpty(url))
         {
@@ -105,7 +118,7 @@ internal sealed class RedirectPolicy
         }
 
         var scheme = url[..schemeEnd];
-        foreach (var rule in _rules)
+        foreach (var rule in rules)
         {
             if (rule.Matches(scheme, host, uri.Port, path))
             {
