@@ -73,6 +73,7 @@ public sealed class HelpDeskFlowTests : IAsyncLifetime
         await SignInAsync();
         await Assertions.Expect(_page.Locator("#status")).ToHaveTextAsync($"Signed in as {Email}");
         await Assertions.Expect(_page.Locator("#where")).ToHaveTextAsync("/agent/tickets/123");
+        Assert.Equal($"{_desks.ZendeskOrigin}/agent/tickets/123", _desks.ReceivedReturnTo.Single());
 
         // Freshworks next, in the same browser: the session here is reused, no prompt; state and nonce round-trip.
         await _page.GotoAsync($"{_desks.FreshworksOrigin}/support/home");
@@ -94,6 +95,7 @@ public sealed class HelpDeskFlowTests : IAsyncLifetime
         await _page.GotoAsync($"{_issuer.Origin}/sso/zendesk?return_to={Uri.EscapeDataString("https://evil.example/\"><script>alert(1)</script>")}");
         await Assertions.Expect(_page.Locator("#status")).ToHaveTextAsync($"Signed in as {Email}");
         await Assertions.Expect(_page.Locator("#where")).ToHaveTextAsync("/agent/");
+        Assert.Equal("", _desks.ReceivedReturnTo.Last());
 
         await _page.GotoAsync($"{_desks.FreshworksOrigin}/support/home");
         await Assertions.Expect(_page.Locator("#status")).ToHaveTextAsync($"Signed in as {Email}");
@@ -114,7 +116,7 @@ public sealed class HelpDeskFlowTests : IAsyncLifetime
         await _page.SetContentAsync($"""<form method="post" action="{_desks.ZendeskAccessUrl}"><input type="hidden" name="jwt" value="{token}"><button type="submit">Replay</button></form>""");
         await _page.GetByRole(AriaRole.Button, new() { Name = "Replay" }).ClickAsync();
 
-        await Assertions.Expect(_page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Zendesk could not sign you in: The jti was used before.");
+        await Assertions.Expect(_page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Zendesk could not sign you in. It said: “The jti was used before.”");
         await Assertions.Expect(_page.GetByRole(AriaRole.Heading, new() { Name = "You have signed out" })).ToBeVisibleAsync();
     }
 }

@@ -57,13 +57,13 @@ internal sealed partial class SsoEntryModel(
     {
         var returnTo = SsoParameters.ReturnTo(Request.Query["return_to"], consumer);
         var passThrough = SsoParameters.ZendeskPassThrough(Request.Query);
-        var (subject, refusal) = await AuthorizeAsync(consumer);
+        var (subject, claims, refusal) = await AuthorizeAsync(consumer);
         if (refusal is not null)
         {
             return refusal;
         }
 
-        var token = minter.MintZendesk(consumer.Name, subject!);
+        var token = minter.MintZendesk(consumer.Name, subject!, claims);
         var target = new Uri(consumer.RedirectUrls[0]);
         await RecordAsync(token, subject!, consumer, target.IdnHost);
 
@@ -77,21 +77,24 @@ internal sealed partial class SsoEntryModel(
     {
         var query = Request.Query;
         var redirectUri = SsoParameters.Single(query, "redirect_uri", RedirectPolicy.MaxLength, out var error);
-        var state = error is null ? SsoParameters.Single(query, "state", SsoParameters.MaxStateLength, out error) : null;
-        var nonce = error is null ? SsoParameters.Single(query, "nonce", SsoParameters.MaxNonceLength, out error) : null;
+        var state = error is null ? SsoParameters.Single(query, "state", SsoParameters.MaxStateLength, out error, asciiOnly: true) : null;
+        var nonce = error is null ? SsoParameters.Single(query, "nonce", SsoParameters.MaxNonceLength, out error, asciiOnly: true) : null;
         var clientId = error is null ? SsoParameters.Single(query, "client_id", 256, out error) : null;
         error ??= redirectUri is null ? "'redirect_uri' is missing."
             : state is null or { Length: 0 } ? "'state' is missing."
             : nonce is null or { Length: 0 } ? "'nonce' is missing."
-            : clientId is not null && !SsoParameters.IsClientId(clientId) ? "'client_id' holds a character that is not allowed."
             : null;
 
         RedirectDecision? decision = null;
+        string? audience = null;
         if (error is null)
         {
+            // Exactly a configured URL: scheme, host, port and path under the /api/jwt guard, and no query at all.
             decision = redirects.EvaluateFor(consumer.Name, redirectUri);
+            audience = decision.IsAllowed ? SsoParameters.FreshworksClientId(decision.Url!) ?? consumer.Audience : null;
             error = !decision.IsAllowed ? decision.Explanation.Replace("redirect_url", "redirect_uri", StringComparison.Ordinal)
-                : SsoParameters.QueryNames(decision.Url!, "state") || SsoParameters.QueryNames(decision.Url!, "id_token") ? "'redirect_uri' already carries a state or id_token parameter."
+                : decision.Url!.Contains('?', StringComparison.Ordinal) ? "'redirect_uri' must be exactly a configured URL, without a query."
+                : clientId is not null && clientId != audience ? "'client_id' is not the one of this redirect_uri."
                 : null;
         }
 
@@ -101,35 +104,36 @@ internal sealed partial class SsoEntryModel(
             return new ErrorActionResult(StatusCodes.Status400BadRequest, "This sign-in link is not valid", error);
         }
 
-        var (subject, refusal) = await AuthorizeAsync(consumer);
+        var (subject, claims, refusal) = await AuthorizeAsync(consumer);
         if (refusal is not null)
         {
             return refusal;
         }
 
         var (given, family) = Names(subject!);
-        var token = minter.MintFreshworks(consumer.Name, subject!, nonce!, given, family, clientId);
+        var token = minter.MintFreshworks(consumer.Name, subject!, nonce!, given, family, audience!, claims);
         await RecordAsync(token, subject!, consumer, decision!.Host!);
 
-        var url = decision.Url!;
-        var separator = !url.Contains('?', StringComparison.Ordinal) ? "?" : url.EndsWith('?') || url.EndsWith('&') ? "" : "&";
         Response.Headers.CacheControl = "no-store";
         Response.Headers["Referrer-Policy"] = "no-referrer";
-        return Redirect($"{url}{separator}state={Uri.EscapeDataString(state!)}&id_token={Uri.EscapeDataString(token.Token)}");
+        return Redirect($"{decision.Url}?state={Uri.EscapeDataString(state!)}&id_token={Uri.EscapeDataString(token.Token)}");
     }
 
-    /// <summary>The signed-in agent the access policy lets have a token; otherwise the answer to give (sign in, or 403).</summary>
-    private async Task<(TokenSubject? Subject, IActionResult? Refusal)> AuthorizeAsync(ConsumerModel consumer)
+    /// <summary>
+    /// The signed-in agent the access policy lets have a token, and the claims it adds (as <c>/api/jwt</c> takes them);
+    /// otherwise the answer to give (sign in, or 403).
+    /// </summary>
+    private async Task<(TokenSubject? Subject, IReadOnlyDictionary<string, string>? Claims, IActionResult? Refusal)> AuthorizeAsync(ConsumerModel consumer)
     {
         if (User.Identity?.IsAuthenticated != true)
         {
-            return (null, Challenge());
+            return (null, null, Challenge());
         }
 
         var subject = TokenSubject.FromPrincipal(User, issuer.UserClaims);
         if (subject is null)
         {
-            return (null, new ErrorActionResult(StatusCodes.Status403Forbidden, "Access denied",
+            return (null, null, new ErrorActionResult(StatusCodes.Status403Forbidden, "Access denied",
                 "Your account has no email address or user id this application can send on. Ask your administrator."));
         }
 
@@ -137,10 +141,10 @@ internal sealed partial class SsoEntryModel(
             .CheckAsync(new TokenRequest(User, subject, consumer.Name), HttpContext.RequestAborted);
         return access.Kind switch
         {
-            TokenAccessKind.SignInAgain => (null, Challenge()),
-            TokenAccessKind.Deny => (null, new ErrorActionResult(StatusCodes.Status403Forbidden, "Access denied",
+            TokenAccessKind.SignInAgain => (null, null, Challenge()),
+            TokenAccessKind.Deny => (null, null, new ErrorActionResult(StatusCodes.Status403Forbidden, "Access denied",
                 access.Message ?? "Your account may not sign in to this application right now. Ask your administrator.")),
-            _ => (subject, null),
+            _ => (subject, access.Claims, null),
         };
     }
 

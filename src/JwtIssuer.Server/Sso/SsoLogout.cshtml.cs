@@ -10,7 +10,8 @@ namespace JwtIssuer.Server.Sso;
 /// <summary>
 /// <c>GET /sso/{consumer}/logout</c>: the remote logout URL of a product that has one (Zendesk). Ends the session here
 /// and says so. Zendesk also sends the browser here when it refuses a token, with <c>kind=error</c> and a
-/// <c>message</c>; the page then shows that message, as text, so the admin learns what to fix. As with Comm100's
+/// <c>message</c>; to an agent who had a session, the page then shows that message, quoted as text (at most
+/// <see cref="MaxMessageLength"/> characters), so the admin learns what to fix. As with Comm100's
 /// logout URL, a navigation another site started gets a page that moves on by itself first: the browser then sends
 /// and clears our <c>SameSite=Lax</c> cookie.
 /// </summary>
@@ -18,7 +19,7 @@ namespace JwtIssuer.Server.Sso;
 internal sealed class SsoLogoutModel(IssuerModel issuer, AgentSignOut signOut) : PageModel
 {
     /// <summary>The longest message of Zendesk's shown.</summary>
-    public const int MaxMessageLength = 500;
+    public const int MaxMessageLength = 300;
 
     private const string Continue = "continue";
 
@@ -40,7 +41,10 @@ internal sealed class SsoLogoutModel(IssuerModel issuer, AgentSignOut signOut) :
         Product = model.Profile.ToString();
         var kind = Request.Query["kind"];
         var message = Request.Query["message"];
-        if (kind.Count == 1 && string.Equals(kind[0], "error", StringComparison.Ordinal) && message.Count == 1 && message[0] is { Length: > 0 } text)
+        // Zendesk sends an agent here with why it refused their token: they have a session here (they just got that
+        // token). Anyone else's link gets the plain page, so a stranger's words are never shown as Zendesk's.
+        var signedIn = User.Identity?.IsAuthenticated == true;
+        if (signedIn && kind.Count == 1 && string.Equals(kind[0], "error", StringComparison.Ordinal) && message.Count == 1 && message[0] is { Length: > 0 } text)
         {
             ErrorMessage = text.Length > MaxMessageLength ? text[..MaxMessageLength] + "…" : text;
             ErrorMessage = new string([.. ErrorMessage.Select(c => char.IsControl(c) ? ' ' : c)]);

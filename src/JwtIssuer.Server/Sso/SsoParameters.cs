@@ -22,8 +22,10 @@ internal static class SsoParameters
     /// <summary>
     /// The one value of <paramref name="name"/>, or null when absent; <paramref name="error"/> when it is repeated, too
     /// long or holds a control character (a value may be any other text: it is only ever encoded, never interpreted).
+    /// With <paramref name="asciiOnly"/>, printable ASCII only, so its encoded length stays within a few times its
+    /// limit (a Location header a proxy passes).
     /// </summary>
-    public static string? Single(IQueryCollection query, string name, int maxLength, out string? error)
+    public static string? Single(IQueryCollection query, string name, int maxLength, out string? error, bool asciiOnly = false)
     {
         error = null;
         var values = query[name];
@@ -41,9 +43,9 @@ internal static class SsoParameters
         {
             error = $"'{name}' is longer than {maxLength} characters.";
         }
-        else if (value.Any(char.IsControl))
+        else if (value.Any(char.IsControl) || (asciiOnly && value.AsSpan().ContainsAnyExceptInRange(' ', '~')))
         {
-            error = $"'{name}' holds a character that is not allowed.";
+            error = asciiOnly ? $"'{name}' may hold printable ASCII characters only." : $"'{name}' holds a character that is not allowed.";
         }
 
         return error is null ? value : null;
@@ -66,6 +68,15 @@ internal static class SsoParameters
         {
             // A path, never "//host" (scheme-relative), which would leave the account.
             return value.Length == 1 || value[1] != '/' ? value : null;
+        }
+
+        // The authority as written, screened as redirect_url's is: no userinfo, no escapes a parser might undo.
+        var authorityStart = value.IndexOf("://", StringComparison.Ordinal) + 3;
+        var authorityEnd = authorityStart < 3 ? -1 : value.IndexOfAny(['/', '?', '#'], authorityStart);
+        var authority = authorityStart < 3 ? "" : authorityEnd < 0 ? value[authorityStart..] : value[authorityStart..authorityEnd];
+        if (authority.Length == 0 || authority.Contains('@', StringComparison.Ordinal) || authority.Contains('%', StringComparison.Ordinal))
+        {
+            return null;
         }
 
         return Uri.TryCreate(value, UriKind.Absolute, out var uri)
@@ -92,16 +103,14 @@ internal static class SsoParameters
         return string.Join('&', kept);
     }
 
-    /// <summary>Freshworks' <c>client_id</c>, which becomes the ID token's audience: letters, digits, '.', '_', '-'.</summary>
-    public static bool IsClientId(string value) =>
-        value.Length is > 0 and <= 256 && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-');
-
-    /// <summary>Whether a URL's query already names <paramref name="parameter"/>, which a second copy would make ambiguous.</summary>
-    public static bool QueryNames(string url, string parameter)
+    /// <summary>
+    /// The client id in a Freshworks <c>redirect_uri</c>, <c>https://&lt;org&gt;/sp/OIDC/&lt;client_id&gt;/implicit</c>:
+    /// the ID token's audience comes from the configured URL, never from a parameter a link chose. Null for another shape.
+    /// </summary>
+    public static string? FreshworksClientId(string redirectUri)
     {
-        var start = url.IndexOf('?', StringComparison.Ordinal);
-        return start >= 0 && url[(start + 1)..].Split('&', ';').Any(pair =>
-            string.Equals(Uri.UnescapeDataString(pair.Split('=')[0]).Trim(), parameter, StringComparison.OrdinalIgnoreCase));
+        var segments = new Uri(redirectUri).AbsolutePath.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        return segments is [.., "sp", "OIDC", var client, "implicit"] ? Uri.UnescapeDataString(client) : null;
     }
 
 }

@@ -27,8 +27,13 @@ internal sealed class IssuerModel
     /// <summary>Problems that do not stop the issuer (a key file other users can read).</summary>
     public required IReadOnlyList<string> Warnings { get; init; }
 
-    /// <summary>The consumers' origins (wildcards as configured), as CSP sources for framing.</summary>
-    public IEnumerable<string> ConsumerOrigins => RedirectRules.Select(rule => rule.Origin).Distinct(StringComparer.Ordinal);
+    /// <summary>
+    /// The Comm100 consumers' origins (wildcards as configured), as CSP sources for framing: Comm100 frames our pages;
+    /// the other products never do, and a help desk's pages (a Help Center theme) must not be able to.
+    /// </summary>
+    public IEnumerable<string> ConsumerOrigins => RedirectRules
+        .Where(rule => !Consumers.TryGetValue(rule.Consumer, out var consumer) || consumer.Profile == ConsumerProfile.Comm100)
+        .Select(rule => rule.Origin).Distinct(StringComparer.Ordinal);
 }
 
 /// <summary>One consumer, ready to mint for: audience, parsed templates, lifetime and its loaded key.</summary>

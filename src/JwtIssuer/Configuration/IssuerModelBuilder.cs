@@ -1,6 +1,7 @@
 using JwtIssuer.Keys;
 using JwtIssuer.Redirects;
 using JwtIssuer.Tokens;
+using Microsoft.IdentityModel.Tokens;
 
 namespace JwtIssuer.Configuration;
 
@@ -61,6 +62,7 @@ internal static class IssuerModelBuilder
             }
         }
 
+        SharedKeys(consumers.Values, problems);
         if (problems.Count > 0)
         {
             return null;
@@ -165,10 +167,48 @@ internal static class IssuerModelBuilder
             problems.Add($"{setting}:SigningKey '{key.Id}' is {key.Algorithm}, but {profile} takes {required} only; give this consumer an {required} key.");
         }
 
+        // Another product's URLs are exact: its token goes to one known place, never to a family of hosts.
+        if (profile != ConsumerProfile.Comm100)
+        {
+            if (rules.Any(rule => rule.Consumer == name && rule.Wildcard))
+            {
+                problems.Add($"{setting}:RedirectUrls may not use a wildcard host for {profile}: list the exact URL.");
+            }
+
+            if (profile == ConsumerProfile.Zendesk && consumer.RedirectUrls.Count > 1)
+            {
+                problems.Add($"{setting}:RedirectUrls lists {consumer.RedirectUrls.Count} URLs; Zendesk takes one, https://<subdomain>.zendesk.com/access/jwt.");
+            }
+        }
+
         return problems.Count > before || key is null
             ? null
             : new ConsumerModel(name, [.. consumer.RedirectUrls], consumer.Audience, subject!, claims, consumer.TokenLifetime ?? ConsumerOptions.DefaultTokenLifetime, key, profile);
     }
+
+    /// <summary>
+    /// A key that signs for a Zendesk or Freshworks consumer signs for nobody else, by id or by material: tokens of one
+    /// product (which an agent sees in their own address bar) would otherwise be good at another.
+    /// </summary>
+    private static void SharedKeys(IEnumerable<ConsumerModel> consumers, List<string> problems)
+    {
+        var all = consumers.ToList();
+        foreach (var consumer in all.Where(c => c.Profile != ConsumerProfile.Comm100))
+        {
+            foreach (var other in all.Where(o => !ReferenceEquals(o, consumer) && SameKey(o.Key, consumer.Key)))
+            {
+                if (string.CompareOrdinal(consumer.Name, other.Name) < 0 || other.Profile == ConsumerProfile.Comm100)
+                {
+                    problems.Add($"{Section}:Consumers:{consumer.Name}:SigningKey signs for consumer '{other.Name}' too; a {consumer.Profile} consumer needs a key of its own, or one product's tokens would be good at the other.");
+                }
+            }
+        }
+    }
+
+    private static bool SameKey(SigningKey a, SigningKey b) =>
+        a.Id == b.Id
+        || (a.PublicKeyFingerprint is not null && a.PublicKeyFingerprint == b.PublicKeyFingerprint)
+        || (a.Credentials.Key is SymmetricSecurityKey x && b.Credentials.Key is SymmetricSecurityKey y && System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(x.Key, y.Key));
 
     /// <summary>Where a loaded key's material is kept, for whoever must find it (never the material itself).</summary>
     private static string SourceOf(string id, SigningKeyOptions key, string contentRoot)

@@ -61,12 +61,12 @@ internal sealed class TokenMinter(IssuerModel issuer, TimeProvider time)
     /// (the user id), HS256; the consumer's extra claims (<c>role</c>, <c>organization</c>, ...) first, so they cannot
     /// replace these. No <c>exp</c>: Zendesk takes a token within three minutes of its <c>iat</c>.
     /// </summary>
-    public MintedToken MintZendesk(string consumer, TokenSubject subject)
+    public MintedToken MintZendesk(string consumer, TokenSubject subject, IReadOnlyDictionary<string, string>? extraClaims = null)
     {
         ArgumentNullException.ThrowIfNull(subject);
         var plan = issuer.Consumers[consumer];
         var id = Guid.NewGuid().ToString();
-        var claims = ExtraClaims(plan, subject);
+        var claims = ExtraClaims(plan, subject, extraClaims);
         claims["jti"] = id;
         claims["email"] = subject.Email;
         claims["name"] = string.IsNullOrWhiteSpace(subject.Name) ? subject.Email : subject.Name;
@@ -77,16 +77,17 @@ internal sealed class TokenMinter(IssuerModel issuer, TimeProvider time)
     /// <summary>
     /// A Freshworks <c>id_token</c>: <c>sub</c> (the user id), <c>email</c>, <c>iat</c>, <c>nonce</c> (as the request
     /// sent it), <c>given_name</c> and <c>family_name</c> as Freshworks' "SSO with custom JWT" documents them, RS256;
-    /// with <c>iss</c>, <c>aud</c> (the request's <c>client_id</c>, else the consumer's audience) and <c>exp</c>, which
-    /// every ID token carries (OpenID Connect Core section 2), so it cannot be replayed later.
+    /// with <c>iss</c>, <c>aud</c> (<paramref name="audience"/>: the client id of the configured <c>redirect_uri</c>,
+    /// never one a link chose) and <c>exp</c>, which every ID token carries (OpenID Connect Core section 2), so it
+    /// cannot be replayed later.
     /// </summary>
-    public MintedToken MintFreshworks(string consumer, TokenSubject subject, string nonce, string? givenName, string? familyName, string? clientId)
+    public MintedToken MintFreshworks(string consumer, TokenSubject subject, string nonce, string? givenName, string? familyName, string audience, IReadOnlyDictionary<string, string>? extraClaims = null)
     {
         ArgumentNullException.ThrowIfNull(subject);
         var plan = issuer.Consumers[consumer];
         var now = time.GetUtcNow().UtcDateTime;
         var id = Guid.NewGuid().ToString();
-        var claims = ExtraClaims(plan, subject);
+        var claims = ExtraClaims(plan, subject, extraClaims);
         claims["sub"] = subject.UserId;
         claims["email"] = subject.Email;
         claims["nonce"] = nonce;
@@ -104,19 +105,28 @@ internal sealed class TokenMinter(IssuerModel issuer, TimeProvider time)
         return Sign(plan, id, new SecurityTokenDescriptor
         {
             Issuer = issuer.Issuer,
-            Audience = clientId ?? plan.Audience,
+            Audience = audience,
             IssuedAt = now,
             Expires = now + plan.Lifetime,
             Claims = claims,
         });
     }
 
-    private static Dictionary<string, object> ExtraClaims(ConsumerModel plan, TokenSubject subject)
+    /// <summary>The consumer's configured claims, then the host's access policy's (as <see cref="Mint"/> adds them).</summary>
+    private static Dictionary<string, object> ExtraClaims(ConsumerModel plan, TokenSubject subject, IReadOnlyDictionary<string, string>? extraClaims)
     {
         var claims = new Dictionary<string, object>(plan.Claims.Count + 6, StringComparer.Ordinal);
         for (var i = 0; i < plan.Claims.Count; i++)
         {
             claims[plan.Claims[i].Key] = plan.Claims[i].Value.Render(subject);
+        }
+
+        if (extraClaims is not null)
+        {
+            foreach (var (type, value) in extraClaims)
+            {
+                claims[type] = value;
+            }
         }
 
         return claims;

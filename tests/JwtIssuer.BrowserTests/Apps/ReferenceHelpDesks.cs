@@ -69,6 +69,9 @@ public sealed class ReferenceHelpDesks : IAsyncDisposable
     /// <summary>Every token either desk received, verified or not.</summary>
     public ConcurrentQueue<string> ReceivedTokens { get; } = new();
 
+    /// <summary>Every <c>return_to</c> Zendesk's /access/jwt received with a token (empty when none).</summary>
+    public ConcurrentQueue<string> ReceivedReturnTo { get; } = new();
+
     /// <summary>What each desk refused, and why.</summary>
     public ConcurrentQueue<string> Refusals { get; } = new();
 
@@ -97,6 +100,7 @@ public sealed class ReferenceHelpDesks : IAsyncDisposable
         var form = await context.Request.ReadFormAsync();
         var jwt = form["jwt"].ToString();
         ReceivedTokens.Enqueue(jwt);
+        ReceivedReturnTo.Enqueue(form["return_to"].ToString() + context.Request.Query["return_to"]);
         string? Refused(string reason)
         {
             Refusals.Enqueue($"zendesk: {reason}");

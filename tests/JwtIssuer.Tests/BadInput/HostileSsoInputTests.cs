@@ -25,15 +25,7 @@ public sealed partial class HostileSsoInputTests : IDisposable
 
     private readonly JwtIssuerApplication _app = new();
 
-    public HostileSsoInputTests()
-    {
-        _app.Settings["JwtIssuer:Consumers:zendesk:Profile"] = "Zendesk";
-        _app.Settings["JwtIssuer:Consumers:zendesk:RedirectUrls:0"] = SsoProfileTests.ZendeskUrl;
-        _app.Settings["JwtIssuer:Consumers:zendesk:SigningKey"] = "comm100-hs256";
-        _app.Settings["JwtIssuer:Consumers:freshworks:Profile"] = "Freshworks";
-        _app.Settings["JwtIssuer:Consumers:freshworks:RedirectUrls:0"] = SsoProfileTests.FreshworksUrl;
-        _app.Settings["JwtIssuer:Consumers:freshworks:SigningKey"] = "rsa-test";
-    }
+    public HostileSsoInputTests() => SsoProfileTests.AddHelpDesks(_app.Settings);
 
     public void Dispose() => _app.Dispose();
 

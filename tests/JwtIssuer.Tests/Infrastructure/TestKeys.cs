@@ -14,6 +14,12 @@ public static class TestKeys
 
     public static readonly ECDsa Ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
 
+    /// <summary>The Zendesk consumer's shared secret: a key of its own, as start-up requires of another product.</summary>
+    public static readonly string ZendeskSecret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=');
+
+    /// <summary>The Freshworks consumer's RSA key: of its own, too.</summary>
+    public static readonly RSA FreshworksRsa = RSA.Create(2048);
+
     public static string RsaPrivatePem => Rsa.ExportPkcs8PrivateKeyPem();
 
     public static string EcPrivatePem => Ecdsa.ExportPkcs8PrivateKeyPem();

@@ -9,12 +9,8 @@ public sealed class ConsumerSetupCommandTests : IDisposable
 
     public ConsumerSetupCommandTests()
     {
-        _app.Settings["JwtIssuer:Consumers:zendesk:Profile"] = "Zendesk";
-        _app.Settings["JwtIssuer:Consumers:zendesk:RedirectUrls:0"] = SsoProfileTests.ZendeskUrl;
-        _app.Settings["JwtIssuer:Consumers:zendesk:SigningKey"] = "comm100-hs256";
-        _app.Settings["JwtIssuer:Consumers:freshworks:Profile"] = "freshworks";
-        _app.Settings["JwtIssuer:Consumers:freshworks:RedirectUrls:0"] = SsoProfileTests.FreshworksUrl;
-        _app.Settings["JwtIssuer:Consumers:freshworks:SigningKey"] = "rsa-test";
+        SsoProfileTests.AddHelpDesks(_app.Settings);
+        _app.Settings["JwtIssuer:Consumers:freshworks:Profile"] = "freshworks"; // any case
     }
 
     public void Dispose() => _app.Dispose();
@@ -28,12 +24,12 @@ public sealed class ConsumerSetupCommandTests : IDisposable
         Assert.Equal((0, ""), (setup.ExitCode, setup.Stderr));
         Assert.Contains($"Remote login URL:   {JwtIssuerApplication.Issuer}/sso/zendesk", setup.Stdout, StringComparison.Ordinal);
         Assert.Contains($"Remote logout URL:  {JwtIssuerApplication.Issuer}/sso/zendesk/logout", setup.Stdout, StringComparison.Ordinal);
-        Assert.Contains("the setting JwtIssuer:SigningKeys:comm100-hs256:Secret", setup.Stdout, StringComparison.Ordinal);
+        Assert.Contains("the setting JwtIssuer:SigningKeys:zendesk-hs256:Secret", setup.Stdout, StringComparison.Ordinal);
         Assert.Contains(SsoProfileTests.ZendeskUrl, setup.Stdout, StringComparison.Ordinal);
-        Assert.DoesNotContain(TestKeys.HsSecret, setup.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain(TestKeys.ZendeskSecret, setup.Stdout, StringComparison.Ordinal);
 
         var shown = await RunAsync("consumer", "setup", "zendesk", "--show-secret");
-        Assert.Contains($"Shared secret:      {TestKeys.HsSecret}", shown.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"Shared secret:      {TestKeys.ZendeskSecret}", shown.Stdout, StringComparison.Ordinal);
         Assert.Contains("warning", shown.Stderr, StringComparison.Ordinal);
     }
 
@@ -43,7 +39,7 @@ public sealed class ConsumerSetupCommandTests : IDisposable
         var setup = await RunAsync("consumer", "setup", "freshworks", "--base-url", "https://sso.acme.example");
         Assert.Equal(0, setup.ExitCode);
         Assert.Contains("Authorization URL:  https://sso.acme.example/sso/freshworks", setup.Stdout, StringComparison.Ordinal);
-        Assert.Contains(TestKeys.Rsa.ExportSubjectPublicKeyInfoPem(), setup.Stdout.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.Contains(TestKeys.FreshworksRsa.ExportSubjectPublicKeyInfoPem(), setup.Stdout.ReplaceLineEndings("\n"), StringComparison.Ordinal);
         Assert.DoesNotContain("PRIVATE KEY", setup.Stdout, StringComparison.Ordinal);
         Assert.Contains(SsoProfileTests.FreshworksUrl, setup.Stdout, StringComparison.Ordinal);
     }

@@ -23,13 +23,23 @@ public sealed partial class SsoProfileTests : IDisposable
 
     public SsoProfileTests()
     {
-        _app.Settings["JwtIssuer:Consumers:zendesk:Profile"] = "Zendesk";
-        _app.Settings["JwtIssuer:Consumers:zendesk:RedirectUrls:0"] = ZendeskUrl;
-        _app.Settings["JwtIssuer:Consumers:zendesk:SigningKey"] = "comm100-hs256";
+        AddHelpDesks(_app.Settings);
         _app.Settings["JwtIssuer:Consumers:zendesk:Claims:role"] = "agent";
-        _app.Settings["JwtIssuer:Consumers:freshworks:Profile"] = "Freshworks";
-        _app.Settings["JwtIssuer:Consumers:freshworks:RedirectUrls:0"] = FreshworksUrl;
-        _app.Settings["JwtIssuer:Consumers:freshworks:SigningKey"] = "rsa-test";
+    }
+
+    /// <summary>A Zendesk consumer (the test HS256 key) and a Freshworks one (the test RS256 key) beside the default ones.</summary>
+    public static void AddHelpDesks(Dictionary<string, string?> settings)
+    {
+        settings["JwtIssuer:Consumers:zendesk:Profile"] = "Zendesk";
+        settings["JwtIssuer:Consumers:zendesk:RedirectUrls:0"] = ZendeskUrl;
+        settings["JwtIssuer:Consumers:zendesk:SigningKey"] = "zendesk-hs256";
+        settings["JwtIssuer:SigningKeys:zendesk-hs256:Algorithm"] = "HS256";
+        settings["JwtIssuer:SigningKeys:zendesk-hs256:Secret"] = TestKeys.ZendeskSecret;
+        settings["JwtIssuer:Consumers:freshworks:Profile"] = "Freshworks";
+        settings["JwtIssuer:Consumers:freshworks:RedirectUrls:0"] = FreshworksUrl;
+        settings["JwtIssuer:Consumers:freshworks:SigningKey"] = "freshworks-rs256";
+        settings["JwtIssuer:SigningKeys:freshworks-rs256:Algorithm"] = "RS256";
+        settings["JwtIssuer:SigningKeys:freshworks-rs256:PrivateKeyPem"] = TestKeys.FreshworksRsa.ExportPkcs8PrivateKeyPem();
     }
 
     public void Dispose() => _app.Dispose();
@@ -60,7 +70,7 @@ public sealed partial class SsoProfileTests : IDisposable
         var token = new JsonWebToken(Hidden(html, "jwt")!);
         var verified = await new JsonWebTokenHandler().ValidateTokenAsync(token.EncodedToken, new TokenValidationParameters
         {
-            IssuerSigningKey = TokenAssert.Hs256Key, ValidateIssuer = false, ValidateAudience = false, ValidateLifetime = false, ValidAlgorithms = ["HS256"],
+            IssuerSigningKey = new SymmetricSecurityKey(System.Text.Encoding.UTF8.GetBytes(TestKeys.ZendeskSecret)), ValidateIssuer = false, ValidateAudience = false, ValidateLifetime = false, ValidAlgorithms = ["HS256"],
         });
         Assert.True(verified.IsValid, verified.Exception?.Message);
         var user = await _app.FindUserAsync(Agent);
@@ -71,7 +81,7 @@ public sealed partial class SsoProfileTests : IDisposable
 
         // The page: its form may go to Zendesk alone, its one script runs by its nonce, nothing frames or caches it.
         var csp = page.Headers.GetValues("Content-Security-Policy").Single();
-        Assert.Contains("form-action https://acme.zendesk.com", csp, StringComparison.Ordinal);
+        Assert.Equal("https://acme.zendesk.com", Regex.Match(csp, "form-action ([^;]+)").Groups[1].Value.Trim());
         var nonce = Regex.Match(csp, "script-src 'nonce-([^']+)'").Groups[1].Value;
         Assert.NotEmpty(nonce);
         Assert.Equal(nonce, WebUtility.HtmlDecode(Regex.Match(html, "<script nonce=\"([^\"]+)\">").Groups[1].Value));
@@ -96,6 +106,9 @@ public sealed partial class SsoProfileTests : IDisposable
     [InlineData("/hc/en-us/requests", "/hc/en-us/requests")]
     [InlineData("https://ACME.zendesk.com/agent", "https://ACME.zendesk.com/agent")]
     [InlineData("\"><script>alert(1)</script>", null)]
+    [InlineData("/\"><script>alert(1)</script>", "/\"><script>alert(1)</script>")]
+    [InlineData("https://acme.zendesk.com%2F@evil.example/x", null)]
+    [InlineData("https://acme.zendesk.com%40evil.example/x", null)]
     public async Task ReturnToGoesAlongOnlyToTheConsumersHost(string returnTo, string? kept)
     {
         var browser = await AgentAsync();
@@ -169,7 +182,8 @@ public sealed partial class SsoProfileTests : IDisposable
         var now = _app.Time.GetUtcNow().UtcDateTime;
         var result = await new JsonWebTokenHandler().ValidateTokenAsync(query["id_token"]!, new TokenValidationParameters
         {
-            ValidIssuer = Issuer, ValidAudience = "302836020429100183", IssuerSigningKey = TokenAssert.Rs256PublicKey, ValidAlgorithms = ["RS256"],
+            ValidIssuer = Issuer, ValidAudience = "302836020429100183", ValidAlgorithms = ["RS256"],
+            IssuerSigningKey = new RsaSecurityKey(TestKeys.FreshworksRsa.ExportParameters(includePrivateParameters: false)),
             LifetimeValidator = (_, expires, _, _) => expires > now && expires <= now.AddMinutes(5),
         });
         Assert.True(result.IsValid, result.Exception?.Message);
@@ -194,6 +208,9 @@ public sealed partial class SsoProfileTests : IDisposable
     [InlineData("state=s&nonce=n")]
     [InlineData("redirect_uri=https%3A%2F%2Facme.myfreshworks.com%2Fsp%2FOIDC%2F302836020429100183%2Fimplicit&state=a%0Ab&nonce=n")]
     [InlineData("redirect_uri=https%3A%2F%2Facme.myfreshworks.com%2Fsp%2FOIDC%2F302836020429100183%2Fimplicit&state=s&nonce=n&client_id=%22%3E%3Cscript%3E")]
+    [InlineData("redirect_uri=https%3A%2F%2Facme.myfreshworks.com%2Fsp%2FOIDC%2F302836020429100183%2Fimplicit&state=s&nonce=n&client_id=Comm100")]
+    [InlineData("redirect_uri=https%3A%2F%2Facme.myfreshworks.com%2Fsp%2FOIDC%2F302836020429100183%2Fimplicit%3Ferror%3Dx&state=s&nonce=n")]
+    [InlineData("redirect_uri=https%3A%2F%2Facme.myfreshworks.com%2Fsp%2FOIDC%2F302836020429100183%2Fimplicit&state=%C3%A9t%C3%A9&nonce=n")]
     public async Task ABadFreshworksEntryIsRefusedBeforeAnySignIn(string query)
     {
         var anonymous = _app.CreateBrowserClient();
@@ -207,7 +224,7 @@ public sealed partial class SsoProfileTests : IDisposable
     public async Task StateAndNonceAreEchoedVerbatimAndLengthLimited()
     {
         var browser = await AgentAsync();
-        var hostile = "\"><script>alert(1)</script>&id_token=forged#frag";
+        var hostile = "\"><script>alert(1)</script>&id_token=forged#frag %0d%0a";
         var answer = await browser.GetAsync(FreshworksEntry(state: hostile, nonce: hostile));
         var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(answer.Headers.Location!.Query);
         Assert.Equal((hostile, 1), (query["state"].ToString(), query["id_token"].Count));
@@ -226,7 +243,7 @@ public sealed partial class SsoProfileTests : IDisposable
         var page = await browser.GetAsync($"/sso/zendesk/logout?kind=error&message={Uri.EscapeDataString(message)}&email={Uri.EscapeDataString(Agent)}&brand_id=1");
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         var html = await page.Content.ReadAsStringAsync();
-        Assert.Contains("Zendesk could not sign you in", html, StringComparison.Ordinal);
+        Assert.Contains("Zendesk could not sign you in. It said: “", html, StringComparison.Ordinal);
         Assert.Contains("check your server clock. &lt;script&gt;alert(1)&lt;/script&gt;", html, StringComparison.Ordinal);
         Assert.DoesNotContain("<script>alert", html, StringComparison.Ordinal);
 
@@ -234,9 +251,12 @@ public sealed partial class SsoProfileTests : IDisposable
         Assert.Equal("/login", (await browser.GetAsync("/sso/zendesk")).Headers.Location!.AbsolutePath);
         Assert.Equal("logout-url", Assert.Single(await _app.AuditEventsAsync(AuditEventTypes.SignOut)).Outcome);
 
-        // A plain logout says so, without an error.
+        // A plain logout says so, without an error; nor is a stranger's link's "message" shown as Zendesk's to someone
+        // who was not signed in here.
         var plain = await (await _app.CreateBrowserClient().GetAsync("/sso/zendesk/logout")).Content.ReadAsStringAsync();
         Assert.Contains("You are signed out of Zendesk", plain, StringComparison.Ordinal);
+        var stranger = await (await _app.CreateBrowserClient().GetAsync("/sso/zendesk/logout?kind=error&message=Call+us+at+555")).Content.ReadAsStringAsync();
+        Assert.DoesNotContain("555", stranger, StringComparison.Ordinal);
     }
 
     private static string? Hidden(string html, string name)
