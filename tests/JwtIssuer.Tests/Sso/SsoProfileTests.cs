@@ -28,7 +28,7 @@ public sealed partial class SsoProfileTests : IDisposable
     }
 
     /// <summary>A Zendesk consumer (the test HS256 key) and a Freshworks one (the test RS256 key) beside the default ones.</summary>
-    public static void AddHelpDesks(Dictionary<string, string?> settings)
+    internal static void AddHelpDesks(Dictionary<string, string?> settings)
     {
         settings["JwtIssuer:Consumers:zendesk:Profile"] = "Zendesk";
         settings["JwtIssuer:Consumers:zendesk:RedirectUrls:0"] = ZendeskUrl;
