@@ -118,10 +118,15 @@ public sealed class StartupValidationTests
         {
             Sso.SsoProfileTests.AddHelpDesks(settings);
             settings["JwtIssuer:Consumers:zendesk:SigningKey"] = "comm100-hs256";
+        });
+        Assert.Contains("JwtIssuer:Consumers:zendesk:SigningKey signs for consumer 'comm100' too; a Zendesk consumer needs a key of its own, or one product's tokens would be good at the other.", failures);
+
+        failures = await FailuresAsync(settings =>
+        {
+            Sso.SsoProfileTests.AddHelpDesks(settings);
             settings["JwtIssuer:Consumers:zendesk:RedirectUrls:1"] = "https://acme2.zendesk.com/access/jwt";
             settings["JwtIssuer:Consumers:freshworks:RedirectUrls:0"] = "https://*.myfreshworks.com/sp/OIDC/1/implicit";
         });
-        Assert.Contains("JwtIssuer:Consumers:zendesk:SigningKey signs for consumer 'comm100' too; a Zendesk consumer needs a key of its own, or one product's tokens would be good at the other.", failures);
         Assert.Contains("JwtIssuer:Consumers:zendesk:RedirectUrls lists 2 URLs; Zendesk takes one, https://<subdomain>.zendesk.com/access/jwt.", failures);
         Assert.Contains("JwtIssuer:Consumers:freshworks:RedirectUrls may not use a wildcard host for Freshworks: list the exact URL.", failures);
 
