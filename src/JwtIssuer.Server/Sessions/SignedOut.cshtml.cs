@@ -23,9 +23,6 @@ internal sealed class SignedOutModel(AgentSignOut signOut, RedirectPolicy redire
 {
     public const string Route = "/api/jwt/logout";
 
-    /// <summary>The second step's marker: never a third.</summary>
-    private const string Continue = "continue";
-
     /// <summary>Set when this page must move on by itself to sign out from our own page.</summary>
     public string? ContinueUrl { get; private set; }
 
@@ -34,9 +31,9 @@ internal sealed class SignedOutModel(AgentSignOut signOut, RedirectPolicy redire
         var values = Request.Query["redirect_url"];
         var redirect = values.Count == 1 && redirects.Evaluate(values[0]) is { IsAllowed: true } decision ? decision.Url : null;
 
-        if (step != Continue && Request.Headers["Sec-Fetch-Site"] == "cross-site")
+        if (CrossSiteSignOut.NeedsOwnNavigation(Request, step))
         {
-            ContinueUrl = $"{Route}?step={Continue}" + (redirect is null ? string.Empty : $"&redirect_url={Uri.EscapeDataString(redirect)}");
+            ContinueUrl = $"{Route}?step={CrossSiteSignOut.Continue}" + (redirect is null ? string.Empty : $"&redirect_url={Uri.EscapeDataString(redirect)}");
             return Page();
         }
 

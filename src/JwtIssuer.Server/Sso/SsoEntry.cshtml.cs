@@ -1,6 +1,6 @@
-using JwtIssuer.Access;
 using JwtIssuer.Configuration;
 using JwtIssuer.Diagnostics;
+using JwtIssuer.Endpoints;
 using JwtIssuer.Redirects;
 using JwtIssuer.Server.Layout;
 using JwtIssuer.Server.Security;
@@ -120,31 +120,17 @@ internal sealed partial class SsoEntryModel(
     }
 
     /// <summary>
-    /// The signed-in agent the access policy lets have a token, and the claims it adds (as <c>/api/jwt</c> takes them);
-    /// otherwise the answer to give (sign in, or 403).
+    /// The signed-in agent who may have a token, and the claims the access policy adds: the check <c>/api/jwt</c>
+    /// makes (<see cref="TokenPermission"/>); otherwise the answer to give (sign in, or 403).
     /// </summary>
     private async Task<(TokenSubject? Subject, IReadOnlyDictionary<string, string>? Claims, IActionResult? Refusal)> AuthorizeAsync(ConsumerModel consumer)
     {
-        if (User.Identity?.IsAuthenticated != true)
+        var permission = await TokenPermission.CheckAsync(HttpContext, issuer.UserClaims, consumer.Name);
+        return permission.Refusal switch
         {
-            return (null, null, Challenge());
-        }
-
-        var subject = TokenSubject.FromPrincipal(User, issuer.UserClaims);
-        if (subject is null)
-        {
-            return (null, null, new ErrorActionResult(StatusCodes.Status403Forbidden, "Access denied",
-                "Your account has no email address or user id this application can send on. Ask your administrator."));
-        }
-
-        var access = await HttpContext.RequestServices.GetRequiredService<ITokenAccessPolicy>()
-            .CheckAsync(new TokenRequest(User, subject, consumer.Name), HttpContext.RequestAborted);
-        return access.Kind switch
-        {
-            TokenAccessKind.SignInAgain => (null, null, Challenge()),
-            TokenAccessKind.Deny => (null, null, new ErrorActionResult(StatusCodes.Status403Forbidden, "Access denied",
-                access.Message ?? "Your account may not sign in to this application right now. Ask your administrator.")),
-            _ => (subject, access.Claims, null),
+            TokenRefusal.None => (permission.Subject, permission.Claims, null),
+            TokenRefusal.SignIn or TokenRefusal.SignInAgain => (null, null, Challenge()),
+            _ => (null, null, new ErrorActionResult(StatusCodes.Status403Forbidden, "Access denied", permission.Message!)),
         };
     }
 

@@ -11,17 +11,14 @@ namespace JwtIssuer.Server.Sso;
 /// <c>GET /sso/{consumer}/logout</c>: the remote logout URL of a product that has one (Zendesk). Ends the session here
 /// and says so. Zendesk also sends the browser here when it refuses a token, with <c>kind=error</c> and a
 /// <c>message</c>; to an agent who had a session, the page then shows that message, quoted as text (at most
-/// <see cref="MaxMessageLength"/> characters), so the admin learns what to fix. As with Comm100's
-/// logout URL, a navigation another site started gets a page that moves on by itself first: the browser then sends
-/// and clears our <c>SameSite=Lax</c> cookie.
+/// <see cref="MaxMessageLength"/> characters), so the admin learns what to fix. A navigation another site started
+/// first gets the page that moves on by itself (<see cref="CrossSiteSignOut"/>), as Comm100's logout URL does.
 /// </summary>
 [AllowAnonymous]
 internal sealed class SsoLogoutModel(IssuerModel issuer, AgentSignOut signOut) : PageModel
 {
     /// <summary>The longest message of Zendesk's shown.</summary>
     public const int MaxMessageLength = 300;
-
-    private const string Continue = "continue";
 
     public string Product { get; private set; } = "";
 
@@ -50,9 +47,9 @@ internal sealed class SsoLogoutModel(IssuerModel issuer, AgentSignOut signOut) :
             ErrorMessage = new string([.. ErrorMessage.Select(c => char.IsControl(c) ? ' ' : c)]);
         }
 
-        if (step != Continue && Request.Headers["Sec-Fetch-Site"] == "cross-site")
+        if (CrossSiteSignOut.NeedsOwnNavigation(Request, step))
         {
-            ContinueUrl = $"/sso/{Uri.EscapeDataString(model.Name)}/logout?step={Continue}"
+            ContinueUrl = $"/sso/{Uri.EscapeDataString(model.Name)}/logout?step={CrossSiteSignOut.Continue}"
                 + (ErrorMessage is null ? "" : $"&kind=error&message={Uri.EscapeDataString(ErrorMessage)}");
             return Page();
         }

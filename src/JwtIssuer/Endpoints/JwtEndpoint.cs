@@ -1,4 +1,3 @@
-using JwtIssuer.Access;
 using JwtIssuer.Configuration;
 using JwtIssuer.Diagnostics;
 using JwtIssuer.Redirects;
@@ -30,34 +29,24 @@ internal static partial class JwtEndpoint
             return new ErrorResult(StatusCodes.Status400BadRequest, "This sign-in link is not valid", decision.Explanation);
         }
 
-        if (context.User.Identity?.IsAuthenticated != true)
+        var permission = await TokenPermission.CheckAsync(context, issuer.UserClaims, decision.Consumer!);
+        switch (permission.Refusal)
         {
-            return TypedResults.Challenge();
-        }
-
-        var subject = TokenSubject.FromPrincipal(context.User, issuer.UserClaims);
-        if (subject is null)
-        {
-            LogNoSubject(logger);
-            return new ErrorResult(StatusCodes.Status403Forbidden, "Access denied",
-                "Your account has no email address or user id this application can send on. Ask your administrator.");
-        }
-
-        // The host's policy may be scoped (it may read the request's database context), so it comes from the request.
-        var policy = context.RequestServices.GetRequiredService<ITokenAccessPolicy>();
-        var access = await policy.CheckAsync(new TokenRequest(context.User, subject, decision.Consumer!), context.RequestAborted);
-        switch (access.Kind)
-        {
-            case TokenAccessKind.SignInAgain:
+            case TokenRefusal.SignIn:
+                return TypedResults.Challenge();
+            case TokenRefusal.SignInAgain:
                 LogSignInAgain(logger);
                 return TypedResults.Challenge();
-            case TokenAccessKind.Deny:
+            case TokenRefusal.NoSubject:
+                LogNoSubject(logger);
+                return new ErrorResult(StatusCodes.Status403Forbidden, "Access denied", permission.Message!);
+            case TokenRefusal.Denied:
                 LogRefusedUser(logger);
-                return new ErrorResult(StatusCodes.Status403Forbidden, "Access denied",
-                    access.Message ?? "Your account may not sign in to this application right now. Ask your administrator.");
+                return new ErrorResult(StatusCodes.Status403Forbidden, "Access denied", permission.Message!);
         }
 
-        var token = minter.Mint(decision.Consumer!, subject, access.Claims);
+        var subject = permission.Subject!;
+        var token = minter.Mint(decision.Consumer!, subject, permission.Claims);
         // No token leaves unrecorded: the answer goes only once the audit trail has it.
         await audit.TokenIssuedAsync(new TokenIssued(token, subject, decision.Consumer!, decision.Host!, context.Connection.RemoteIpAddress), context.RequestAborted);
         metrics.TokenIssued(decision.Consumer!, token.Algorithm);
